@@ -1,0 +1,44 @@
+/** The `--json` document: one object with every run, nothing else on stdout. */
+
+import type { ModelRun } from "../../../models/registry.js";
+import type { SearchResult } from "../../engine/index.js";
+
+export interface RunReport {
+  readonly modelName: string;
+  readonly run: ModelRun;
+  readonly result: SearchResult<unknown>;
+}
+
+export function runToJson({ modelName, run, result }: RunReport): Record<string, unknown> {
+  const { stats } = result;
+  return {
+    model: modelName,
+    ...run.params,
+    verdict: result.verdict,
+    property: result.property,
+    explanation: result.explanation,
+    incompleteReason: result.incompleteReason,
+    trace: result.trace && {
+      length: result.trace.steps.length,
+      steps: result.trace.steps.map((s) => ({
+        thread: s.thread,
+        action: s.label,
+        step: s.name,
+        index: s.index,
+      })),
+    },
+    stats: {
+      distinctStates: stats.distinctStates,
+      transitions: stats.transitions,
+      depth: stats.depth,
+      seconds: stats.seconds,
+      statesPerSecond: Math.round(stats.statesPerSecond),
+      collisionProbability: stats.collisionProbability,
+      exact: stats.exact,
+    },
+  };
+}
+
+export function reportJson(reports: readonly RunReport[]): string {
+  return `${JSON.stringify({ runs: reports.map(runToJson) }, null, 2)}\n`;
+}

@@ -1,0 +1,201 @@
+/**
+ * Breadth-first search over all interleavings, strictly level by level.
+ *
+ * Every new state is checked against the "always" properties (and for
+ * deadlock) when it is generated. All states of depth d are generated
+ * before any of depth d + 1, so the first violation found is at the lowest
+ * depth: its counterexample has minimal length.
+ */
+import { collisionProbability } from "./fingerprint.js";
+import type { Model, Property, Step } from "./model.js";
+import type { IncompleteReason, SearchResult, Verdict } from "./result.js";
+import { ExactStore, FingerprintStore, type StateStore } from "./state-store.js";
+import { rebuildTrace } from "./trace.js";
+
+export interface SearchOptions {
+  /** Store canonical states instead of fingerprints. */
+  readonly exact?: boolean;
+  /** Report a state with no enabled step and an unfinished thread (default true). */
+  readonly checkDeadlock?: boolean;
+  readonly maxStates?: number;
+  readonly maxDepth?: number;
+  readonly maxSeconds?: number;
+  /** Polled during the search; returning true stops it as `interrupted`. */
+  readonly shouldStop?: () => boolean;
+  /** Called about every 4096 transitions with the running counts. */
+  readonly onProgress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  readonly distinctStates: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly queue: number;
+  readonly seconds: number;
+  readonly storeBytes: number;
+}
+
+interface Frontier<S, A> {
+  readonly id: number;
+  readonly state: S;
+  readonly steps: readonly Step<A>[];
+}
+
+interface Found {
+  readonly verdict: Verdict;
+  readonly id: number;
+  readonly property: string;
+  readonly explanation: string | null;
+}
+
+export function search<S, A>(model: Model<S, A>, options: SearchOptions = {}): SearchResult<S> {
+  return new Search(model, options).run();
+}
+
+class Search<S, A> {
+  private readonly store: StateStore;
+  private readonly invariants: readonly Property<S>[];
+  private readonly covers: readonly Property<S>[];
+  private readonly covered = new Map<string, boolean>();
+  private readonly coverage = new Map<string, number>();
+  private readonly started = Date.now();
+  private transitions = 0;
+  private depth = 0;
+  private queue = 0;
+
+  constructor(
+    private readonly model: Model<S, A>,
+    private readonly options: SearchOptions,
+  ) {
+    this.store = options.exact ? new ExactStore() : new FingerprintStore();
+    this.invariants = model.properties.filter((p) => p.kind === "always");
+    this.covers = model.properties.filter((p) => p.kind === "sometimes");
+    for (const p of this.covers) this.covered.set(p.name, false);
+  }
+
+  run(): SearchResult<S> {
+    let frontier: Frontier<S, A>[] = [];
+    const inits = this.model.initStates();
+    for (let i = 0; i < inits.length; i++) {
+      const found = this.visit(inits[i]!, -1, i, frontier);
+      if (found === "full") return this.finish(null, "max-states");
+      if (found) return this.finish(found, null);
+    }
+    const maxDepth = this.options.maxDepth ?? Number.POSITIVE_INFINITY;
+    while (frontier.length > 0) {
+      if (this.depth >= maxDepth) return this.finish(null, "max-depth");
+      const next: Frontier<S, A>[] = [];
+      this.queue = frontier.length;
+      for (const entry of frontier) {
+        this.queue--;
+        for (let i = 0; i < entry.steps.length; i++) {
+          const step = entry.steps[i]!;
+          this.countStep(step);
+          const state = this.model.next(entry.state, step.action);
+          this.transitions++;
+          if ((this.transitions & 0xfff) === 0) {
+            const reason = this.boundHit(next.length);
+            if (reason) return this.finish(null, reason);
+          }
+          const found = this.visit(state, entry.id, i, next);
+          if (found === "full") return this.finish(null, "max-states");
+          if (found) return this.finish(found, null);
+        }
+      }
+      frontier = next;
+      this.depth++;
+    }
+    return this.finish(null, null);
+  }
+
+  /** Stores and checks a newly generated state; queues it for expansion. */
+  private visit(
+    state: S,
+    parent: number,
+    stepIndex: number,
+    next: Frontier<S, A>[],
+  ): Found | "full" | null {
+    const id = this.store.insert(this.model.encode(state), parent, stepIndex);
+    if (id === -1) return null;
+    // The bound cuts the search only when a state beyond it turns up.
+    if (this.store.size > (this.options.maxStates ?? Number.POSITIVE_INFINITY)) return "full";
+    for (const p of this.invariants) {
+      if (!p.holds(state)) {
+        return {
+          verdict: "violated",
+          id,
+          property: p.name,
+          explanation: p.explain?.(state) ?? null,
+        };
+      }
+    }
+    for (const p of this.covers) {
+      if (!this.covered.get(p.name) && p.holds(state)) this.covered.set(p.name, true);
+    }
+    const steps = this.model.actions(state);
+    if (steps.length === 0 && this.options.checkDeadlock !== false) {
+      const stuck = this.model.unfinished?.(state) ?? [];
+      if (stuck.length > 0) {
+        return {
+          verdict: "deadlock",
+          id,
+          property: "deadlock",
+          explanation: `no step enabled; unfinished: ${stuck.join(", ")}`,
+        };
+      }
+    }
+    if (steps.length > 0) next.push({ id, state, steps });
+    return null;
+  }
+
+  private countStep(step: Step<A>): void {
+    const key = `${step.thread}:${step.name}`;
+    this.coverage.set(key, (this.coverage.get(key) ?? 0) + 1);
+  }
+
+  private seconds(): number {
+    return (Date.now() - this.started) / 1000;
+  }
+
+  private boundHit(queued: number): IncompleteReason | null {
+    const seconds = this.seconds();
+    this.options.onProgress?.({
+      distinctStates: this.store.size,
+      transitions: this.transitions,
+      depth: this.depth,
+      queue: this.queue + queued,
+      seconds,
+      storeBytes: this.store.bytes(),
+    });
+    if (this.options.shouldStop?.()) return "interrupted";
+    if (seconds >= (this.options.maxSeconds ?? Number.POSITIVE_INFINITY)) return "max-seconds";
+    return null;
+  }
+
+  private finish(found: Found | null, reason: IncompleteReason | null): SearchResult<S> {
+    const seconds = this.seconds();
+    const distinct = this.store.size;
+    const verdict: Verdict = found ? found.verdict : reason ? "incomplete" : "holds";
+    return {
+      verdict,
+      property: found?.property ?? null,
+      explanation: found?.explanation ?? null,
+      trace: found ? rebuildTrace(this.model, this.store, found.id) : null,
+      incompleteReason: reason,
+      stats: {
+        distinctStates: distinct,
+        transitions: this.transitions,
+        depth: this.depth,
+        seconds,
+        statesPerSecond: seconds > 0 ? distinct / seconds : distinct,
+        collisionProbability: this.store.exact
+          ? 0
+          : collisionProbability(distinct, this.transitions + this.model.initStates().length),
+        storeBytes: this.store.bytes(),
+        exact: this.store.exact,
+      },
+      coverage: this.coverage,
+      covered: this.covered,
+    };
+  }
+}

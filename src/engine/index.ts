@@ -1,0 +1,18 @@
+/** The engine's public surface: it knows nothing of kernels. */
+
+export type { Progress, SearchOptions } from "./bfs.js";
+export { search } from "./bfs.js";
+export type { Fingerprint } from "./fingerprint.js";
+export { collisionProbability, fingerprint } from "./fingerprint.js";
+export type { Model, Property, PropertyKind, Step } from "./model.js";
+export type {
+  IncompleteReason,
+  SearchResult,
+  SearchStats,
+  Trace,
+  TraceStep,
+  Verdict,
+} from "./result.js";
+export type { StateStore } from "./state-store.js";
+export { ExactStore, FingerprintStore } from "./state-store.js";
+export { NondeterministicModelError, replayPath } from "./trace.js";

@@ -1,0 +1,70 @@
+/**
+ * The model interface the engine explores, in the spirit of Stateright's
+ * `Model` trait. The engine knows nothing of kernels: a model is a set of
+ * initial states, the steps enabled in a state (each taken by a named
+ * thread), a successor function and named properties.
+ *
+ * States must be immutable values. The engine never looks inside them: it
+ * only asks the model for a canonical integer encoding (`encode`), from which
+ * it derives fingerprints (or, in exact mode, the identity of a state).
+ */
+
+/** One enabled step of a thread: what the engine schedules. */
+export interface Step<A> {
+  /** The thread that takes the step (a swimlane column in reports). */
+  readonly thread: string;
+  /**
+   * A stable name for the kind of step, without arguments (for kernel models:
+   * the kernel function it stands for). Coverage is counted per
+   * (thread, name).
+   */
+  readonly name: string;
+  /** A human label with the essential arguments, e.g. `xas_store(slot 5 ← B)`. */
+  readonly label: string;
+  /** The model's own description of the step, passed back to `next`. */
+  readonly action: A;
+}
+
+/** What a property asks of every reachable state. */
+export type PropertyKind =
+  /** An invariant: must hold in every reachable state. */
+  | "always"
+  /** A cover goal: some reachable state should satisfy it (reported, never a violation). */
+  | "sometimes";
+
+export interface Property<S> {
+  readonly name: string;
+  readonly kind: PropertyKind;
+  /** One sentence: what the property protects. */
+  readonly description: string;
+  /** A pure predicate over a state. */
+  holds(state: S): boolean;
+  /** For a state where `holds` is false: the offending objects, in one line. */
+  explain?(state: S): string;
+}
+
+export interface Model<S, A> {
+  readonly name: string;
+  /** Every thread the model may schedule, in the order reports show them. */
+  readonly threads: readonly string[];
+  initStates(): readonly S[];
+  /**
+   * The steps enabled in `state`, in a deterministic order: counterexamples
+   * are rebuilt by re-executing the recorded step index in each state.
+   */
+  actions(state: S): readonly Step<A>[];
+  /** The successor of `state` under `action` (pure). */
+  next(state: S, action: A): S;
+  readonly properties: readonly Property<S>[];
+  /**
+   * A canonical encoding: equal states give equal sequences and different
+   * states different ones. Elements must be 32-bit integers.
+   */
+  encode(state: S): ArrayLike<number>;
+  /**
+   * Threads that have not finished in `state`. A state with no enabled step
+   * and an unfinished thread is a deadlock; with none it is a normal end.
+   * Without this method every state without steps is a normal end.
+   */
+  unfinished?(state: S): readonly string[];
+}

@@ -1,0 +1,57 @@
+/** What a search reports: the checker/report split of Stateright. */
+
+export type Verdict = "holds" | "violated" | "deadlock" | "incomplete";
+
+/** Why an exploration stopped before it was complete. */
+export type IncompleteReason = "max-states" | "max-depth" | "max-seconds" | "interrupted";
+
+export interface TraceStep<S> {
+  readonly thread: string;
+  /** The stable step name (kernel function). */
+  readonly name: string;
+  /** The human label with arguments. */
+  readonly label: string;
+  /** Index of the step in the enabled list of the state before it. */
+  readonly index: number;
+  /** The state after the step. */
+  readonly state: S;
+}
+
+export interface Trace<S> {
+  /** Index of the initial state among the model's initial states. */
+  readonly initIndex: number;
+  readonly init: S;
+  readonly steps: readonly TraceStep<S>[];
+}
+
+export interface SearchStats {
+  /** Distinct states stored. */
+  readonly distinctStates: number;
+  /** Transitions taken (successor computations), including those to seen states. */
+  readonly transitions: number;
+  /** Depth of the deepest level whose states were all generated and checked. */
+  readonly depth: number;
+  readonly seconds: number;
+  readonly statesPerSecond: number;
+  /** TLC's optimistic fingerprint collision estimate; 0 in exact mode. */
+  readonly collisionProbability: number;
+  /** Bytes used by the seen-set's structures. */
+  readonly storeBytes: number;
+  readonly exact: boolean;
+}
+
+export interface SearchResult<S> {
+  readonly verdict: Verdict;
+  /** The violated property (or "deadlock"); null when nothing was violated. */
+  readonly property: string | null;
+  /** One line naming the offending objects, when the property explains itself. */
+  readonly explanation: string | null;
+  /** Shortest counterexample; null when nothing was violated. */
+  readonly trace: Trace<S> | null;
+  readonly incompleteReason: IncompleteReason | null;
+  readonly stats: SearchStats;
+  /** How often each step, keyed `thread:name`, was taken during the search. */
+  readonly coverage: ReadonlyMap<string, number>;
+  /** Cover ("sometimes") properties and whether some explored state satisfied them. */
+  readonly covered: ReadonlyMap<string, boolean>;
+}
