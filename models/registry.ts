@@ -3,14 +3,27 @@
  * one or more runs (e.g. one per variant), and lists what it offers for
  * `swapcheck list`.
  */
+
+import { SCENARIO_INVARIANTS } from "../invariants/index.js";
 import type { Model } from "../src/engine/index.js";
 import { type ParameterSpec, type RawParams, rejectUnknown } from "../src/params.js";
+import { migrateSwapcacheModel } from "./migrate-swapcache/index.js";
+import {
+  PARAMETERS,
+  parseScenarioParams,
+  SCENARIO_THREADS,
+  scenarioRawParams,
+} from "./migrate-swapcache/params.js";
 import { counterGridModel, lockOrderModel, naiveMutexModel, petersonModel } from "./toy/index.js";
 
 /** A model as the CLI sees it: state and action types erased (methods are bivariant). */
 export type AnyModel = Model<unknown, unknown>;
 
 export interface ModelRun {
+  /** One line naming the run, e.g. `head-only / anon-swap, order 2, chunk shift 2`. */
+  readonly title: string;
+  /** The parameters, as the user would write them, that rebuild exactly this run (for traces). */
+  readonly raw: RawParams;
   /** The parameters of this run, as reports show them (e.g. variant, mapping). */
   readonly params: Readonly<Record<string, string | number>>;
   readonly model: AnyModel;
@@ -18,8 +31,15 @@ export interface ModelRun {
 
 export interface ModelEntry {
   readonly name: string;
+  /**
+   * Bumped whenever steps, labels or variables change, so that a trace
+   * recorded by another version is refused instead of misread.
+   */
+  readonly version: number;
   readonly summary: string;
   readonly parameters: readonly ParameterSpec[];
+  /** The threads a run may have, each with one line, for `list`. */
+  readonly threads: readonly { readonly name: string; readonly description: string }[];
   /** Named properties with their sentence, for `list`. */
   readonly properties: readonly { readonly name: string; readonly description: string }[];
   /** The runs for these parameters; throws ParameterError on bad ones. */
@@ -30,17 +50,46 @@ function toyEntry(name: string, summary: string, build: () => AnyModel): ModelEn
   const sample = build();
   return {
     name,
+    version: 1,
     summary,
     parameters: [],
+    threads: sample.threads.map((t) => ({ name: t, description: "" })),
     properties: sample.properties.map((p) => ({ name: p.name, description: p.description })),
     configure(raw) {
       rejectUnknown(name, raw, []);
-      return [{ params: {}, model: build() }];
+      return [{ title: name, raw: {}, params: {}, model: build() }];
     },
   };
 }
 
+const migrateSwapcache: ModelEntry = {
+  name: "migrate-swapcache",
+  version: 1,
+  summary:
+    "the seed's race: folio_migrate_mapping on a large folio in the swap cache vs reclaim and swap-in",
+  parameters: PARAMETERS,
+  threads: SCENARIO_THREADS,
+  properties: SCENARIO_INVARIANTS.map((i) => ({ name: i.name, description: i.description })),
+  configure(raw) {
+    return parseScenarioParams("migrate-swapcache", raw).map((p) => ({
+      title: `${p.variant} / ${p.mapping}, order ${p.order}, chunk shift ${p.chunkShift}`,
+      raw: scenarioRawParams(p),
+      params: {
+        variant: p.variant,
+        mapping: p.mapping,
+        order: p.order,
+        chunkShift: p.chunkShift,
+        swapinPage: p.swapinPage ?? "all",
+        swapins: p.swapins,
+        threads: [...p.threads].join(",") || "none",
+      },
+      model: migrateSwapcacheModel(p),
+    }));
+  },
+};
+
 const registry: ModelEntry[] = [
+  migrateSwapcache,
   toyEntry("peterson", "toy: Peterson's mutual exclusion (holds)", petersonModel),
   toyEntry("naive-mutex", "toy: test-then-set lock (violated in 4 steps)", () => naiveMutexModel()),
   toyEntry("lock-order", "toy: AB-BA locking (deadlock in 2 steps)", lockOrderModel),
@@ -49,7 +98,7 @@ const registry: ModelEntry[] = [
   ),
 ];
 
-export const DEFAULT_MODEL = "peterson";
+export const DEFAULT_MODEL = "migrate-swapcache";
 
 export function models(): readonly ModelEntry[] {
   return registry;

@@ -10,8 +10,10 @@ import yargs from "yargs";
 import { ParameterError } from "../params.js";
 import { checkCommand } from "./commands/check.js";
 import { listCommand } from "./commands/list.js";
+import { replayCommand } from "./commands/replay.js";
 import { EXIT_USAGE } from "./exit-status.js";
-import { type Io, processIo } from "./io.js";
+import { type Io, processIo, useColor } from "./io.js";
+import { TOOL_VERSION } from "./version.js";
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit status. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -23,11 +25,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .scriptName("swapcheck")
     .command(checkCommand(io, setStatus))
     .command(listCommand(io))
-    .demandCommand(1, "name a command: check or list")
+    .command(replayCommand(io, setStatus, useColor(io, !argv.includes("--no-color"))))
+    .demandCommand(1, "name a command: check, list or replay")
     .strict()
     .recommendCommands()
     .help()
-    .version()
+    .version(TOOL_VERSION)
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {

@@ -6,11 +6,12 @@
  * before any of depth d + 1, so the first violation found is at the lowest
  * depth: its counterexample has minimal length.
  */
+import { countSwitches, fewestSwitchesPath } from "./fewest-switches.js";
 import { collisionProbability } from "./fingerprint.js";
 import type { Model, Property, Step } from "./model.js";
-import type { IncompleteReason, SearchResult, Verdict } from "./result.js";
+import type { IncompleteReason, SearchResult, Trace, Verdict } from "./result.js";
 import { ExactStore, FingerprintStore, type StateStore } from "./state-store.js";
-import { rebuildTrace } from "./trace.js";
+import { rebuildTrace, replayPath } from "./trace.js";
 
 export interface SearchOptions {
   /** Store canonical states instead of fingerprints. */
@@ -22,6 +23,11 @@ export interface SearchOptions {
   readonly maxSeconds?: number;
   /** Polled during the search; returning true stops it as `interrupted`. */
   readonly shouldStop?: () => boolean;
+  /**
+   * Among the shortest counterexamples, report one with the fewest context
+   * switches (a bounded second pass; default true).
+   */
+  readonly fewestSwitches?: boolean;
   /** Called about every 4096 transitions with the running counts. */
   readonly onProgress?: (p: Progress) => void;
 }
@@ -119,33 +125,56 @@ class Search<S, A> {
     if (id === -1) return null;
     // The bound cuts the search only when a state beyond it turns up.
     if (this.store.size > (this.options.maxStates ?? Number.POSITIVE_INFINITY)) return "full";
-    for (const p of this.invariants) {
-      if (!p.holds(state)) {
-        return {
-          verdict: "violated",
-          id,
-          property: p.name,
-          explanation: p.explain?.(state) ?? null,
-        };
-      }
-    }
     for (const p of this.covers) {
       if (!this.covered.get(p.name) && p.holds(state)) this.covered.set(p.name, true);
     }
     const steps = this.model.actions(state);
+    const bad = this.classify(state, steps);
+    if (bad) return { ...bad, id };
+    if (steps.length > 0) next.push({ id, state, steps });
+    return null;
+  }
+
+  /** The first invariant `state` violates, or a deadlock; null when it is fine. */
+  private classify(state: S, steps: readonly Step<A>[]): Omit<Found, "id"> | null {
+    for (const p of this.invariants) {
+      if (!p.holds(state)) {
+        return { verdict: "violated", property: p.name, explanation: p.explain?.(state) ?? null };
+      }
+    }
     if (steps.length === 0 && this.options.checkDeadlock !== false) {
       const stuck = this.model.unfinished?.(state) ?? [];
       if (stuck.length > 0) {
         return {
           verdict: "deadlock",
-          id,
           property: "deadlock",
           explanation: `no step enabled; unfinished: ${stuck.join(", ")}`,
         };
       }
     }
-    if (steps.length > 0) next.push({ id, state, steps });
     return null;
+  }
+
+  /**
+   * The counterexample to report: the BFS one, or, by default, one of the
+   * same length with the fewest context switches (whose end may violate
+   * another invariant first: it is reported as found).
+   */
+  private counterexample(found: Found): { found: Omit<Found, "id">; trace: Trace<S> } {
+    const bfsTrace = rebuildTrace(this.model, this.store, found.id);
+    const depth = bfsTrace.steps.length;
+    const best =
+      this.options.fewestSwitches === false
+        ? null
+        : fewestSwitchesPath(this.model, depth, (s, steps) => this.classify(s, steps) !== null);
+    if (!best) {
+      const switches = countSwitches(this.model, bfsTrace.init, bfsTrace.steps);
+      return { found, trace: { ...bfsTrace, switches } };
+    }
+    const trace = replayPath(this.model, best.path);
+    const last = trace.steps.at(-1)?.state ?? trace.init;
+    const end = this.classify(last, this.model.actions(last))!;
+    return { found: end, trace: { ...trace, switches: best.switches } };
   }
 
   private countStep(step: Step<A>): void {
@@ -175,12 +204,13 @@ class Search<S, A> {
   private finish(found: Found | null, reason: IncompleteReason | null): SearchResult<S> {
     const seconds = this.seconds();
     const distinct = this.store.size;
-    const verdict: Verdict = found ? found.verdict : reason ? "incomplete" : "holds";
+    const cex = found ? this.counterexample(found) : null;
+    const verdict: Verdict = cex ? cex.found.verdict : reason ? "incomplete" : "holds";
     return {
       verdict,
-      property: found?.property ?? null,
-      explanation: found?.explanation ?? null,
-      trace: found ? rebuildTrace(this.model, this.store, found.id) : null,
+      property: cex?.found.property ?? null,
+      explanation: cex?.found.explanation ?? null,
+      trace: cex?.trace ?? null,
       incompleteReason: reason,
       stats: {
         distinctStates: distinct,

@@ -2,9 +2,13 @@
 
 export type { Progress, SearchOptions } from "./bfs.js";
 export { search } from "./bfs.js";
+export type { FewestSwitchesResult } from "./fewest-switches.js";
+export { fewestSwitchesPath, isSwitch } from "./fewest-switches.js";
 export type { Fingerprint } from "./fingerprint.js";
 export { collisionProbability, fingerprint } from "./fingerprint.js";
-export type { Model, Property, PropertyKind, Step } from "./model.js";
+export type { Fairness, LivenessOptions } from "./liveness.js";
+export { checkLiveness } from "./liveness.js";
+export type { Model, Property, PropertyKind, Step, Variable } from "./model.js";
 export type {
   IncompleteReason,
   SearchResult,

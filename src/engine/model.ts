@@ -25,22 +25,55 @@ export interface Step<A> {
   readonly action: A;
 }
 
-/** What a property asks of every reachable state. */
+/**
+ * What a property asks of the reachable states or runs. "always" and
+ * "sometimes" are checked by `search`; the two liveness kinds only by
+ * `checkLiveness` (`liveness.ts`), which `search` leaves alone.
+ *
+ * Liveness is judged on infinite runs: a state with no enabled step is
+ * taken to stutter forever (a self-loop on which every thread is
+ * disabled), as TLC does. Under weak fairness (the default) only runs on
+ * which no thread stays enabled forever without stepping count.
+ */
 export type PropertyKind =
   /** An invariant: must hold in every reachable state. */
   | "always"
   /** A cover goal: some reachable state should satisfy it (reported, never a violation). */
-  | "sometimes";
+  | "sometimes"
+  /**
+   * □◇P, progress: on every (fair) run `holds` is true again and again.
+   * Violated by a reachable cycle (a lasso) on which it is false in every state.
+   */
+  | "always-eventually"
+  /**
+   * ◇P: every (fair) run from an initial state reaches a state where `holds`
+   * is true. Violated by a lasso whose stem and loop both avoid it (or a
+   * path to a state without steps that avoids it).
+   */
+  | "eventually";
 
 export interface Property<S> {
   readonly name: string;
   readonly kind: PropertyKind;
   /** One sentence: what the property protects. */
   readonly description: string;
-  /** A pure predicate over a state. */
+  /**
+   * A pure predicate over a state: the invariant, the cover goal, or the P
+   * of □◇P / ◇P.
+   */
   holds(state: S): boolean;
   /** For a state where `holds` is false: the offending objects, in one line. */
   explain?(state: S): string;
+}
+
+/** One named variable of a state, in the model's own words (for traces and reports). */
+export interface Variable {
+  readonly name: string;
+  readonly value: string;
+  /** Thread-local program state: shown in whole states, left out of deltas. */
+  readonly local?: boolean;
+  /** The value is a set of names joined by `|` (e.g. page flags): deltas show `+added -removed`. */
+  readonly set?: boolean;
 }
 
 export interface Model<S, A> {
@@ -67,4 +100,9 @@ export interface Model<S, A> {
    * Without this method every state without steps is a normal end.
    */
   unfinished?(state: S): readonly string[];
+  /**
+   * The state as named variables, for reports (the changes after each step)
+   * and JSON traces (which replay compares). Must be a function of the state.
+   */
+  variables?(state: S): readonly Variable[];
 }

@@ -22,6 +22,22 @@ export interface Trace<S> {
   readonly initIndex: number;
   readonly init: S;
   readonly steps: readonly TraceStep<S>[];
+  /**
+   * For a liveness counterexample (a lasso): the index of the state where
+   * the loop starts, counting 0 for `init` and i for the state after
+   * `steps[i - 1]`. The steps after it form the loop, and the last state
+   * equals it, so the run repeats `steps.slice(loopStart)` forever. When
+   * it equals `steps.length` the loop is empty: the last state has no
+   * enabled step and the run stutters there forever. Absent for an
+   * invariant or deadlock counterexample (a finite path).
+   */
+  readonly loopStart?: number;
+  /**
+   * Context switches: steps by another thread while the previous step's
+   * thread could have continued. Set when the search minimised them among
+   * the shortest counterexamples.
+   */
+  readonly switches?: number;
 }
 
 export interface SearchStats {

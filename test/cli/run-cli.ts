@@ -17,6 +17,8 @@ export async function runCli(...argv: string[]): Promise<CliRun> {
     err: (t) => {
       stderr += t;
     },
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
   });
   return { status, stdout, stderr };
 }

@@ -1,12 +1,21 @@
 /** `swapcheck check`: explore every interleaving of a model breadth-first. */
 import type { Argv, CommandModule } from "yargs";
-import { DEFAULT_MODEL, findModel, models } from "../../../models/registry.js";
+import {
+  DEFAULT_MODEL,
+  findModel,
+  type ModelEntry,
+  type ModelRun,
+  models,
+} from "../../../models/registry.js";
 import { search } from "../../engine/index.js";
 import { ParameterError, type RawParams } from "../../params.js";
 import { exitStatusFor } from "../exit-status.js";
-import type { Io } from "../io.js";
+import { type Io, useColor } from "../io.js";
+import { checkWritable, writeOutputFile } from "../output-file.js";
 import { type RunReport, reportJson } from "../report/json.js";
 import { reportText } from "../report/text.js";
+import { traceFileText, traceToFile } from "../trace-file.js";
+import { TOOL_VERSION } from "../version.js";
 
 export interface CheckArgs {
   model: string;
@@ -16,6 +25,12 @@ export interface CheckArgs {
   exact: boolean;
   deadlock: boolean;
   json: boolean;
+  invariants?: string;
+  "trace-out"?: string;
+  force: boolean;
+  "full-states": boolean;
+  "fewest-switches": boolean;
+  color?: boolean;
   [param: string]: unknown;
 }
 
@@ -32,6 +47,54 @@ function positive(option: string, value: number | undefined): number | undefined
   return value;
 }
 
+/** Keeps only the named invariants (`--invariants a,b`); cover goals stay. */
+function selectInvariants(runs: ModelRun[], names: string | undefined): ModelRun[] {
+  if (names === undefined || names === "all") return runs;
+  const wanted = names.split(",").map((n) => n.trim());
+  return runs.map((run) => {
+    const known = run.model.properties.filter((p) => p.kind === "always").map((p) => p.name);
+    for (const w of wanted) {
+      if (!known.includes(w)) {
+        throw new ParameterError(
+          `unknown invariant '${w}'; valid: ${[...known, "all"].join(", ")}`,
+        );
+      }
+    }
+    const properties = run.model.properties.filter(
+      (p) => p.kind !== "always" || wanted.includes(p.name),
+    );
+    return { ...run, model: { ...run.model, properties } };
+  });
+}
+
+/** --trace-out: the first counterexample as a JSON trace (see trace-file.ts). */
+function writeTrace(
+  entry: ModelEntry,
+  reports: readonly RunReport[],
+  path: string,
+  force: boolean,
+  io: Io,
+): void {
+  const withTrace = reports.filter((r) => r.result.trace);
+  const first = withTrace[0];
+  if (!first) {
+    io.err(`swapcheck: no counterexample, nothing written to ${path}\n`);
+    return;
+  }
+  const file = traceToFile({
+    tool: `swapcheck ${TOOL_VERSION}`,
+    model: entry.name,
+    modelVersion: entry.version,
+    raw: first.run.raw,
+    result: first.result,
+    variables: (s) => first.run.model.variables?.(s) ?? [],
+  });
+  writeOutputFile("--trace-out", path, traceFileText(file), force);
+  const more =
+    withTrace.length > 1 ? ` (${withTrace.length - 1} other counterexample(s) not written)` : "";
+  io.err(`swapcheck: trace of ${first.run.title} written to ${path}${more}\n`);
+}
+
 export function runCheck(args: CheckArgs, io: Io): number {
   const entry = findModel(args.model);
   if (!entry) {
@@ -46,8 +109,11 @@ export function runCheck(args: CheckArgs, io: Io): number {
     const v = args[name];
     if (v !== undefined) raw[name] = String(v);
   }
-  const runs = entry.configure(raw as RawParams);
+  const runs = selectInvariants(entry.configure(raw as RawParams), args.invariants);
+  const traceOut = args["trace-out"];
+  if (traceOut !== undefined) checkWritable("--trace-out", traceOut, args.force);
   const bounds = {
+    fewestSwitches: args["fewest-switches"],
     maxStates: positive("max-states", args["max-states"]),
     maxDepth: positive("max-depth", args["max-depth"]),
     maxSeconds: positive("max-seconds", args["max-seconds"]),
@@ -59,7 +125,9 @@ export function runCheck(args: CheckArgs, io: Io): number {
     run,
     result: search(run.model, bounds),
   }));
-  io.out(args.json ? reportJson(reports) : reportText(reports));
+  const textOptions = { fullStates: args["full-states"], color: useColor(io, args.color) };
+  io.out(args.json ? reportJson(reports) : reportText(reports, textOptions));
+  if (traceOut !== undefined) writeTrace(entry, reports, traceOut, args.force, io);
   return exitStatusFor(reports.map((r) => r.result.verdict));
 }
 
@@ -103,7 +171,36 @@ export function checkCommand(
           default: true,
           describe: "report deadlocks (--no-deadlock to ignore them)",
         })
-        .option("json", { type: "boolean", default: false, describe: "print one JSON document" });
+        .option("invariants", {
+          type: "string",
+          requiresArg: true,
+          describe: "check only these invariants (comma-separated names, or all)",
+        })
+        .option("json", { type: "boolean", default: false, describe: "print one JSON document" })
+        .option("trace-out", {
+          type: "string",
+          requiresArg: true,
+          describe: "write the first counterexample as a JSON trace (for `swapcheck replay`)",
+        })
+        .option("force", {
+          type: "boolean",
+          default: false,
+          describe: "overwrite an existing output file",
+        })
+        .option("full-states", {
+          type: "boolean",
+          default: false,
+          describe: "print whole states under each step instead of what changed",
+        })
+        .option("fewest-switches", {
+          type: "boolean",
+          default: true,
+          describe: "among shortest counterexamples, pick one with the fewest context switches",
+        })
+        .option("color", { type: "boolean", describe: "colour on a terminal (--no-color: never)" })
+        .example("$0 check", "the seed's case: anon-swap, order 2, every variant")
+        .example("$0 check --variant head-only --trace-out t.json", "record the counterexample")
+        .example("$0 check --variant all --mapping all --order 3", "a row of the verdict table");
       for (const name of modelParameterNames()) {
         const spec = models()
           .flatMap((m) => m.parameters)

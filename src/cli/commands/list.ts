@@ -11,6 +11,10 @@ export function listText(): string {
       lines.push(`  --${p.name} (default ${p.default}): ${p.description}`);
       for (const c of p.choices ?? []) lines.push(`      ${c.value.padEnd(18)} ${c.description}`);
     }
+    if (m.threads.some((t) => t.description)) {
+      lines.push("  threads:");
+      for (const t of m.threads) lines.push(`      ${t.name.padEnd(18)} ${t.description}`);
+    }
     if (m.properties.length > 0) lines.push("  properties:");
     for (const p of m.properties) lines.push(`      ${p.name.padEnd(18)} ${p.description}`);
     lines.push("");

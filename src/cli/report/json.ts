@@ -20,6 +20,8 @@ export function runToJson({ modelName, run, result }: RunReport): Record<string,
     incompleteReason: result.incompleteReason,
     trace: result.trace && {
       length: result.trace.steps.length,
+      switches: result.trace.switches ?? null,
+      loopStart: result.trace.loopStart ?? null,
       steps: result.trace.steps.map((s) => ({
         thread: s.thread,
         action: s.label,

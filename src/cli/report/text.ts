@@ -3,6 +3,7 @@
  * counterexample of each violated run, one step per line.
  */
 import type { RunReport } from "./json.js";
+import { type SwimlaneOptions, swimlane } from "./swimlane.js";
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + " ".repeat(width - text.length);
@@ -20,10 +21,12 @@ function table(rows: readonly string[][]): string {
     .join("\n");
 }
 
+/** The first two parameters (e.g. variant, mapping), then any other that varies between runs. */
 function paramKeys(reports: readonly RunReport[]): string[] {
-  const keys = new Set<string>();
-  for (const r of reports) for (const k of Object.keys(r.run.params)) keys.add(k);
-  return [...keys];
+  const keys = [...new Set(reports.flatMap((r) => Object.keys(r.run.params)))];
+  return keys.filter(
+    (k, i) => i < 2 || new Set(reports.map((r) => String(r.run.params[k]))).size > 1,
+  );
 }
 
 /** What the verdict column says: never "holds" for a search cut short. */
@@ -35,6 +38,11 @@ function verdictCell(r: RunReport): string {
 
 export function summaryTable(reports: readonly RunReport[]): string {
   const keys = paramKeys(reports);
+  const common = reports[0]
+    ? Object.keys(reports[0].run.params).filter((k) => !keys.includes(k))
+    : [];
+  const words = (k: string) => k.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+  const shared = common.map((k) => `${words(k)} ${reports[0]!.run.params[k]}`).join(", ");
   const header = [...keys, "verdict", "property", "length", "states", "seconds"];
   const rows = reports.map((r) => [
     ...keys.map((k) => String(r.run.params[k] ?? "")),
@@ -44,29 +52,29 @@ export function summaryTable(reports: readonly RunReport[]): string {
     String(r.result.stats.distinctStates),
     r.result.stats.seconds.toFixed(2),
   ]);
-  return table([header, ...rows]);
+  const title = `${reports[0]?.modelName ?? ""}${shared ? ` (${shared})` : ""}`;
+  return `${title}\n${table([header, ...rows])}`;
 }
 
-export function traceText(r: RunReport): string {
+export interface TextOptions extends SwimlaneOptions {}
+
+/** The counterexample of one run: its length and switches, then the swimlane. */
+export function traceText(r: RunReport, options: TextOptions = {}): string {
   const { result } = r;
   const trace = result.trace!;
-  const where = Object.values(r.run.params).join(" / ") || r.modelName;
-  const lines = [
-    `== ${where}: ${result.property} ${result.verdict === "deadlock" ? "" : "violated "}` +
-      `after ${trace.steps.length} steps ==`,
-  ];
-  const width = Math.max(...trace.steps.map((s) => s.thread.length), 6);
-  const digits = String(trace.steps.length).length;
-  trace.steps.forEach((s, i) => {
-    lines.push(`${String(i + 1).padStart(digits)}. ${pad(s.thread, width)}  ${s.label}`);
-  });
-  if (result.explanation) lines.push(`   ${result.explanation}`);
-  return lines.join("\n");
+  const what = result.verdict === "deadlock" ? "deadlock" : `${result.property} violated`;
+  const switches = trace.switches === undefined ? "" : `, ${trace.switches} context switches`;
+  const kind = trace.loopStart === undefined ? "shortest" : "lasso";
+  return [
+    `== ${r.run.title}: ${what} ==`,
+    `${kind} counterexample: ${trace.steps.length} steps${switches}`,
+    swimlane(r.run.model, result, options),
+  ].join("\n");
 }
 
-export function reportText(reports: readonly RunReport[]): string {
+export function reportText(reports: readonly RunReport[], options: TextOptions = {}): string {
   const parts = [summaryTable(reports)];
-  for (const r of reports) if (r.result.trace) parts.push(traceText(r));
+  for (const r of reports) if (r.result.trace) parts.push(traceText(r, options));
   const incomplete = reports.filter((r) => r.result.verdict === "incomplete");
   if (incomplete.length > 0) {
     parts.push(

@@ -1,0 +1,25 @@
+/**
+ * An invariant of the reference scenario: a small pure predicate with a
+ * name and the sentence saying what it protects. `check` returns null when
+ * the state is fine, or one line naming the offending objects.
+ */
+
+import type { ScenarioState, Setup } from "../models/migrate-swapcache/state.js";
+import type { Property } from "../src/engine/index.js";
+
+export interface Invariant {
+  readonly name: string;
+  readonly description: string;
+  readonly check: (s: ScenarioState, setup: Setup) => string | null;
+}
+
+/** The engine's view of an invariant, bound to one configuration. */
+export function asProperty(inv: Invariant, setup: Setup): Property<ScenarioState> {
+  return {
+    name: inv.name,
+    kind: "always",
+    description: inv.description,
+    holds: (s) => inv.check(s, setup) === null,
+    explain: (s) => inv.check(s, setup) ?? "",
+  };
+}

@@ -1,0 +1,319 @@
+/**
+ * Migration of A (memory offline: offline_pages → do_migrate_range →
+ * migrate_pages in MIGRATE_SYNC mode, mm/migrate.c v6.6), the right column
+ * of the seed's table: isolate → migrate_folio_unmap → move_to_new_folio
+ * (migrate_folio → folio_migrate_mapping, folio_migrate_copy) →
+ * migrate_folio_move → migrate_folio_done.
+ */
+import {
+  type Folio,
+  folioAlloc,
+  folioClear,
+  folioIsolateLru,
+  folioNrPages,
+  folioPut,
+  folioPutbackLru,
+  folioPutMany,
+  folioRefAdd,
+  folioRefFreeze,
+  folioRefUnfreeze,
+  folioSet,
+  folioTest,
+  folioTrylock,
+  folioUnlock,
+} from "../../src/kernel/folio.js";
+import {
+  pteFrame,
+  pteKind,
+  pteMigration,
+  ptePage,
+  ptePresent,
+} from "../../src/kernel/page-table.js";
+import { xaIsSibling, xaMkPointer, xaState, xasNext, xasStore } from "../../src/kernel/xarray.js";
+import { describeEntry } from "./describe.js";
+import { FRAME_A, FRAME_B, Migrate, type ScenarioState, type Setup } from "./state.js";
+import { folioOf, step, type ThreadStep, updateFolio } from "./step.js";
+import { storeOps } from "./store-variants.js";
+
+const setPc = (s: ScenarioState, pc: Migrate) => s.setIn(["migrate", "pc"], pc);
+
+/** folio_expected_refs(): 1 (isolation) + 2^k (cache); no PG_private here. */
+function expectedRefs(a: Folio): number {
+  return 1 + folioNrPages(a);
+}
+
+export function migrateSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
+  const m = s.migrate;
+  const a = folioOf(s, FRAME_A);
+  const b = folioOf(s, FRAME_B);
+  switch (m.pc) {
+    case Migrate.Isolate:
+      // do_migrate_range() scans the range: a freed (or recycled) A is
+      // nothing to migrate; an A off the LRU (reclaim holds it) is retried
+      // later, so the thread waits for it.
+      if (!a.allocated || a.generation !== 1) {
+        return [
+          step("do_migrate_range", "do_migrate_range: A is gone, nothing to do", (s) =>
+            setPc(s, Migrate.Done),
+          ),
+        ];
+      }
+      if (!folioTest(a, "lru")) return [];
+      return [
+        step("folio_isolate_lru", "folio_isolate_lru(A)", (s) =>
+          setPc(
+            updateFolio(s, FRAME_A, (f) => folioIsolateLru(f)!),
+            Migrate.Alloc,
+          ),
+        ),
+      ];
+
+    case Migrate.Alloc:
+      if (a.refcount === 1) {
+        // migrate_folio_unmap: "Folio was freed from under us."
+        return [
+          step(
+            "migrate_folio_done",
+            "migrate_folio_unmap: only our reference left → folio_put(A)",
+            (s) => setPc(updateFolio(s, FRAME_A, folioPut), Migrate.Done),
+          ),
+        ];
+      }
+      return [
+        step("get_new_folio", `get_new_folio → B (order ${a.order})`, (s) =>
+          setPc(
+            updateFolio(s, FRAME_B, (f) => folioAlloc(f, a.order, f.data)),
+            Migrate.LockSrc,
+          ),
+        ),
+      ];
+
+    case Migrate.LockSrc:
+      // MIGRATE_SYNC: folio_trylock failed → folio_lock(src) sleeps.
+      if (folioTest(a, "locked")) return [];
+      return [
+        step("folio_lock", "folio_lock(A)", (s) =>
+          setPc(
+            updateFolio(s, FRAME_A, (f) => folioTrylock(f)!),
+            Migrate.WaitWriteback,
+          ),
+        ),
+      ];
+
+    case Migrate.WaitWriteback:
+      if (folioTest(a, "writeback")) return [];
+      return [
+        step("folio_wait_writeback", "folio_wait_writeback(A)", (s) => setPc(s, Migrate.LockDst)),
+      ];
+
+    case Migrate.LockDst:
+      // B is private to migration: the trylock cannot fail.
+      return [
+        step("folio_trylock", "folio_trylock(B)", (s) =>
+          setPc(
+            updateFolio(s, FRAME_B, (f) => folioTrylock(f)!),
+            Migrate.Unmap,
+          ),
+        ),
+      ];
+
+    case Migrate.Unmap:
+      return [unmapStep()];
+
+    case Migrate.Freeze:
+      return [freezeStep(s, a, b)];
+
+    case Migrate.Store:
+      return [storeStep(s, setup)];
+
+    case Migrate.Unfreeze:
+      // folio_ref_unfreeze(folio, expected_count - nr): the isolation
+      // reference is all that is left; then xas_unlock.
+      return [
+        step("folio_ref_unfreeze", `folio_ref_unfreeze(A, 1); xas_unlock`, (s) =>
+          setPc(
+            updateFolio(s, FRAME_A, (f) => folioRefUnfreeze(f, expectedRefs(f) - folioNrPages(f))),
+            Migrate.Copy,
+          )
+            .set("xaLock", "")
+            .setIn(["migrate", "xas"], null),
+        ),
+      ];
+
+    case Migrate.Copy:
+      // folio_migrate_copy: folio_copy (the data) then folio_migrate_flags,
+      // which clears PG_swapcache and folio->private (the swap entry) of A.
+      return [
+        step("folio_migrate_copy", "folio_migrate_copy(B, A): data; A loses swapcache", (s) => {
+          const s2 = updateFolio(s, FRAME_B, (f) => f.set("data", folioOf(s, FRAME_A).data));
+          return setPc(
+            updateFolio(s2, FRAME_A, (f) =>
+              folioTest(f, "swapcache") ? folioClear(f, "swapcache").set("index", 0) : f,
+            ),
+            Migrate.Move,
+          );
+        }),
+      ];
+
+    case Migrate.Move:
+      return [moveStep()];
+
+    case Migrate.PutSrc:
+      return [
+        step("migrate_folio_done", "migrate_folio_done: folio_put(A)", (s) =>
+          setPc(updateFolio(s, FRAME_A, folioPut), Migrate.Done),
+        ),
+      ];
+
+    case Migrate.Undo:
+      return [undoStep()];
+
+    default:
+      return [];
+  }
+}
+
+/** try_to_migrate(A): every PTE mapping A becomes a migration entry (page_was_mapped). */
+function unmapStep(): ThreadStep {
+  return step("try_to_migrate", "try_to_migrate(A): present PTEs → migration entries", (s) => {
+    let mapped = 0;
+    const ptes = s.ptes.map((pte) => {
+      if (pteKind(pte) !== "present" || pteFrame(pte) !== FRAME_A) return pte;
+      mapped++;
+      return pteMigration(FRAME_A, ptePage(pte));
+    });
+    const s2 = updateFolio(s.set("ptes", ptes), FRAME_A, (f) => folioPutMany(f, mapped));
+    return setPc(s2.setIn(["migrate", "pageWasMapped"], mapped > 0), Migrate.Freeze);
+  });
+}
+
+/**
+ * folio_migrate_mapping(): xas_lock_irq; folio_ref_freeze(A, expected);
+ * on success B takes A's index/mapping, swap-backed and swap-cache state
+ * and 2^k cache references, and dirty moves to B, all before the store.
+ */
+function freezeStep(s: ScenarioState, a: Folio, b: Folio): ThreadStep {
+  const expected = expectedRefs(a);
+  const frozen = folioRefFreeze(a, expected);
+  if (!frozen) {
+    const m = s.migrate;
+    const label = `folio_ref_freeze(A, ${expected}) fails: refcount ${a.refcount} → -EAGAIN`;
+    if (m.retries > 0) {
+      return step("folio_ref_freeze", `${label}, retry`, (s) =>
+        s.setIn(["migrate", "retries"], m.retries - 1),
+      );
+    }
+    return step("folio_ref_freeze", `${label}, give up`, (s) => setPc(s, Migrate.Undo));
+  }
+  return step(
+    "folio_migrate_mapping",
+    `folio_migrate_mapping: xas_lock_irq; folio_ref_freeze(A, ${expected}); B takes A's place`,
+    (s) => {
+      let nb = folioRefAdd(b.set("index", a.index).set("mapping", a.mapping), folioNrPages(a));
+      if (folioTest(a, "swapbacked")) nb = folioSet(nb, "swapbacked");
+      if (folioTest(a, "swapcache")) nb = folioSet(nb, "swapcache");
+      let na = frozen;
+      if (folioTest(a, "dirty")) {
+        na = folioClear(na, "dirty");
+        nb = folioSet(nb, "dirty");
+      }
+      const s2 = updateFolio(
+        updateFolio(s, FRAME_A, () => na),
+        FRAME_B,
+        () => nb,
+      );
+      // XA_STATE(xas, &mapping->i_pages, folio_index(folio)): a fresh cursor.
+      return setPc(
+        s2
+          .set("xaLock", "migrate")
+          .mergeIn(["migrate"], { xas: xaState(a.index), op: 0, sawSibling: null }),
+        Migrate.Store,
+      );
+    },
+  );
+}
+
+/** One cursor operation of the variant's store sequence. */
+function storeStep(s: ScenarioState, setup: Setup): ThreadStep {
+  const m = s.migrate;
+  const a = folioOf(s, FRAME_A);
+  // The folio's flags as the kernel tests them (A is frozen, its flags intact).
+  const opsFor = (sawSibling: boolean | null) =>
+    storeOps({
+      variant: setup.params.variant,
+      nr: folioNrPages(a),
+      swapbacked: folioTest(a, "swapbacked"),
+      swapcache: folioTest(a, "swapcache"),
+      sawSibling,
+    });
+  const ops = opsFor(m.sawSibling);
+  const xas = m.xas!;
+  const advance = (s: ScenarioState) =>
+    m.op + 1 >= opsFor(s.migrate.sawSibling).length
+      ? setPc(s, Migrate.Unfreeze)
+      : s.setIn(["migrate", "op"], m.op + 1);
+  if (ops[m.op] === "store") {
+    return step("xas_store", `xas_store(slot ${xas.index} ← B)`, (s) => {
+      const r = xasStore(s.xa, xas, xaMkPointer(FRAME_B));
+      return advance(s.set("xa", r.xa).setIn(["migrate", "xas"], r.xas));
+    });
+  }
+  const r = xasNext(s.xa, xas);
+  return step("xas_next", `xas_next() → slot ${r.xas.index}: ${describeEntry(s, r.entry)}`, (s) => {
+    let s2 = s.setIn(["migrate", "xas"], r.xas);
+    // The RFC's test: only the first xas_next after the head store decides.
+    if (setup.params.variant === "sibling-check" && m.sawSibling === null) {
+      s2 = s2.setIn(["migrate", "sawSibling"], xaIsSibling(r.entry));
+    }
+    return advance(s2);
+  });
+}
+
+/**
+ * migrate_folio_move(): folio_add_lru(B); remove_migration_ptes(A → B)
+ * (each restored PTE takes a reference on B); folio_unlock(B);
+ * folio_put(B) (the allocation reference); folio_unlock(A).
+ */
+function moveStep(): ThreadStep {
+  return step(
+    "migrate_folio_move",
+    "migrate_folio_move: B on LRU, PTEs → B, unlock B and A",
+    (s) => {
+      let restored = 0;
+      const ptes = s.ptes.map((pte) => {
+        if (pteKind(pte) !== "migration" || pteFrame(pte) !== FRAME_A) return pte;
+        restored++;
+        return ptePresent(FRAME_B, ptePage(pte));
+      });
+      const s2 = updateFolio(s.set("ptes", ptes), FRAME_B, (f) =>
+        folioPut(folioUnlock(folioRefAdd(folioSet(f, "lru"), restored))),
+      );
+      return setPc(updateFolio(s2, FRAME_A, folioUnlock), Migrate.PutSrc);
+    },
+  );
+}
+
+/**
+ * Giving up after -EAGAIN: migrate_folio_undo_src (remove_migration_ptes
+ * back to A, unlock A, putback A) and migrate_folio_undo_dst (unlock B,
+ * put B, which frees it).
+ */
+function undoStep(): ThreadStep {
+  return step(
+    "migrate_folio_undo_src",
+    "migrate_folio_undo_src/dst: PTEs back to A, unlock, putback A, free B",
+    (s) => {
+      let restored = 0;
+      const ptes = s.ptes.map((pte) => {
+        if (pteKind(pte) !== "migration" || pteFrame(pte) !== FRAME_A) return pte;
+        restored++;
+        return ptePresent(FRAME_A, ptePage(pte));
+      });
+      let s2 = updateFolio(s.set("ptes", ptes), FRAME_A, (f) =>
+        folioPutbackLru(folioUnlock(folioRefAdd(f, restored))),
+      );
+      s2 = updateFolio(s2, FRAME_B, (f) => folioPut(folioUnlock(f)));
+      return setPc(s2, Migrate.Done);
+    },
+  );
+}

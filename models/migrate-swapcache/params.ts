@@ -1,0 +1,225 @@
+/**
+ * The parameters of the reference scenario (../shared/spec/reference-scenario.md):
+ * which store `folio_migrate_mapping` does, which xarray the folio lives in,
+ * the folio's order, the xarray's chunk shift, which PTE the swap-in
+ * faults, and which optional threads run.
+ */
+import {
+  type Choice,
+  ParameterError,
+  type ParameterSpec,
+  parseChoices,
+  parseIntIn,
+  type RawParams,
+  rejectUnknown,
+} from "../../src/params.js";
+
+export const VARIANTS = [
+  {
+    value: "per-page",
+    description: "xas_next + xas_store for every further slot, any mapping (v4.17..v5.16)",
+  },
+  { value: "head-only", description: "one xas_store at the head slot (v5.17..v6.6)" },
+  {
+    value: "sibling-check",
+    description: "the RFC: xas_next; if not a sibling, store in every further slot",
+  },
+  {
+    value: "swapbacked-check",
+    description: "store/next in every slot when the folio is swap-backed (v6.7, fc346d0a70a1)",
+  },
+  {
+    value: "swapcache-check",
+    description: "store/next in every slot when the folio is in the swap cache (60cf233b585c)",
+  },
+] as const satisfies readonly Choice[];
+
+export const MAPPINGS = [
+  { value: "anon-swap", description: "anonymous folio in the swap cache: 2^k direct slots" },
+  { value: "shmem", description: "swap-backed folio in a shmem page cache: one multi-index entry" },
+  { value: "file", description: "file folio in the page cache: one multi-index entry" },
+  {
+    value: "legacy-pagecache",
+    description: "page cache before multi-index entries (< v5.17): 2^k direct slots",
+  },
+] as const satisfies readonly Choice[];
+
+export const OPTIONAL_THREADS = [
+  {
+    value: "reclaim-dst",
+    description: "reclaim of the destination folio B (__remove_mapping), retried while B is busy",
+  },
+  { value: "reuse", description: "a freed frame is allocated again for unrelated data" },
+] as const satisfies readonly Choice[];
+
+/** Every thread of the scenario, for `swapcheck list`. */
+export const SCENARIO_THREADS = [
+  {
+    name: "reclaim",
+    description: "shrink_folio_list on A: add_to_swap, try_to_unmap, pageout (anon-swap)",
+  },
+  {
+    name: "writeback",
+    description: "folio_end_writeback(A) when the swap write completes (anon-swap)",
+  },
+  { name: "migrate", description: "migrate_pages (sync) on A: unmap, folio_migrate_mapping, move" },
+  {
+    name: "swapin",
+    description: "do_swap_page on PTE j: filemap_get_entry under RCU, lock, recheck, map",
+  },
+  { name: "fault", description: "page-cache mappings: filemap_fault on page j (same lookup loop)" },
+  { name: "reclaim-dst", description: "optional: reclaim of B once it is on the LRU" },
+  { name: "reuse", description: "optional: a freed frame reallocated for unrelated data" },
+] as const;
+
+export const LEGACY_BACKINGS = [
+  { value: "both", description: "explore a shmem and a regular-file folio (two initial states)" },
+  { value: "shmem", description: "a swap-backed (shmem) folio" },
+  { value: "file", description: "a regular file folio (not swap-backed)" },
+] as const satisfies readonly Choice[];
+
+export type Variant = (typeof VARIANTS)[number]["value"];
+export type Mapping = (typeof MAPPINGS)[number]["value"];
+export type OptionalThread = (typeof OPTIONAL_THREADS)[number]["value"];
+export type LegacyBacking = (typeof LEGACY_BACKINGS)[number]["value"];
+
+export const MAX_ORDER = 5;
+export const MIN_CHUNK_SHIFT = 1;
+export const MAX_CHUNK_SHIFT = 6;
+export const MAX_SWAPINS = 4;
+
+export interface ScenarioParams {
+  readonly variant: Variant;
+  readonly mapping: Mapping;
+  /** Folio order k: the folio has 2^k pages. */
+  readonly order: number;
+  /** XA_CHUNK_SHIFT of the modelled xarray. */
+  readonly chunkShift: number;
+  /** The PTE each swap-in faults, or null: each swap-in tries every PTE. */
+  readonly swapinPage: number | null;
+  /** Number of concurrent swap-in (page-cache fault) threads. */
+  readonly swapins: number;
+  readonly threads: ReadonlySet<OptionalThread>;
+  /** For legacy-pagecache: which kind of folio sits in the page cache. */
+  readonly legacyBacking: LegacyBacking;
+  /**
+   * How often migration retries after folio_ref_freeze fails with -EAGAIN
+   * before giving up (the kernel makes NR_MAX_MIGRATE_PAGES_RETRY = 10
+   * passes; a smaller bound keeps the state space small).
+   */
+  readonly migrateRetries: number;
+}
+
+export const DEFAULTS: ScenarioParams = {
+  variant: "head-only",
+  mapping: "anon-swap",
+  order: 2,
+  chunkShift: 2,
+  swapinPage: null,
+  swapins: 1,
+  threads: new Set<OptionalThread>(["reclaim-dst", "reuse"]),
+  legacyBacking: "both",
+  migrateRetries: 1,
+};
+
+export const PARAMETERS: readonly ParameterSpec[] = [
+  {
+    name: "variant",
+    description: "the store in folio_migrate_mapping",
+    default: "all",
+    choices: VARIANTS,
+  },
+  {
+    name: "mapping",
+    description: "which xarray the folio lives in",
+    default: "anon-swap",
+    choices: MAPPINGS,
+  },
+  { name: "order", description: `folio order k, 1..${MAX_ORDER}`, default: "2" },
+  {
+    name: "chunk-shift",
+    description: `XA_CHUNK_SHIFT S, ${MIN_CHUNK_SHIFT}..${MAX_CHUNK_SHIFT} (kernel 6, test harness 3)`,
+    default: "2",
+  },
+  { name: "swapin-page", description: "the PTE j the swap-in faults, or all", default: "all" },
+  { name: "swapins", description: `number of swap-in threads, 1..${MAX_SWAPINS}`, default: "1" },
+  {
+    name: "threads",
+    description: "optional threads, comma-separated, or none",
+    default: "reclaim-dst,reuse",
+    choices: OPTIONAL_THREADS,
+  },
+  {
+    name: "legacy-backing",
+    description: "folio kind for legacy-pagecache",
+    default: "both",
+    choices: LEGACY_BACKINGS,
+  },
+  {
+    name: "migrate-retries",
+    description: "-EAGAIN retries before migration gives up, 0..10",
+    default: "1",
+  },
+];
+
+/** Every combination of variant × mapping the user asked for, validated. */
+export function parseScenarioParams(model: string, raw: RawParams): ScenarioParams[] {
+  rejectUnknown(model, raw, PARAMETERS);
+  const variants = parseChoices("variant", raw.variant ?? "all", VARIANTS, true) as Variant[];
+  const mappings = parseChoices("mapping", raw.mapping ?? "anon-swap", MAPPINGS, true) as Mapping[];
+  const order = parseIntIn("order", raw.order ?? String(DEFAULTS.order), 1, MAX_ORDER);
+  const chunkShift = parseIntIn(
+    "chunk-shift",
+    raw["chunk-shift"] ?? String(DEFAULTS.chunkShift),
+    MIN_CHUNK_SHIFT,
+    MAX_CHUNK_SHIFT,
+  );
+  const pageText = raw["swapin-page"] ?? "all";
+  const swapinPage =
+    pageText === "all" ? null : parseIntIn("swapin-page", pageText, 0, (1 << order) - 1);
+  const swapins = parseIntIn("swapins", raw.swapins ?? "1", 1, MAX_SWAPINS);
+  const threadText = raw.threads ?? "reclaim-dst,reuse";
+  const threads = new Set(
+    threadText === "none"
+      ? []
+      : (parseChoices("thread", threadText, OPTIONAL_THREADS, false) as OptionalThread[]),
+  );
+  const legacyBacking = parseChoices(
+    "legacy-backing",
+    raw["legacy-backing"] ?? "both",
+    LEGACY_BACKINGS,
+    false,
+  )[0] as LegacyBacking;
+  if (raw["legacy-backing"] !== undefined && !mappings.includes("legacy-pagecache")) {
+    throw new ParameterError("--legacy-backing only applies to --mapping legacy-pagecache");
+  }
+  const migrateRetries = parseIntIn("migrate-retries", raw["migrate-retries"] ?? "1", 0, 10);
+  return mappings.flatMap((mapping) =>
+    variants.map((variant) => ({
+      variant,
+      mapping,
+      order,
+      chunkShift,
+      swapinPage,
+      swapins,
+      threads,
+      legacyBacking,
+      migrateRetries,
+    })),
+  );
+}
+
+/** The command-line parameters that select exactly this configuration. */
+export function scenarioRawParams(p: ScenarioParams): RawParams {
+  return {
+    variant: p.variant,
+    mapping: p.mapping,
+    order: String(p.order),
+    "chunk-shift": String(p.chunkShift),
+    "swapin-page": p.swapinPage === null ? "all" : String(p.swapinPage),
+    swapins: String(p.swapins),
+    threads: [...p.threads].join(",") || "none",
+    ...(p.mapping === "legacy-pagecache" ? { "legacy-backing": p.legacyBacking } : {}),
+    "migrate-retries": String(p.migrateRetries),
+  };
+}

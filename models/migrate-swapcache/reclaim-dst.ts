@@ -1,0 +1,38 @@
+/**
+ * Optional thread: reclaim of B, the destination folio, once migration has
+ * put it on the LRU (shrink_folio_list's freeing path, mm/vmscan.c).
+ * Deleting B from the swap cache overwrites every slot of B's range,
+ * including stale ones, which is what ends the seed's stall when nothing
+ * keeps B in the cache. Simplification from the spec: B is not unmapped
+ * first; a mapped B keeps its extra references, so its refcount cannot be
+ * frozen and it stays (the seed's "can stay longer").
+ */
+import { folioIsolateLru, folioTest } from "../../src/kernel/folio.js";
+import { shrinkSteps } from "./shrink.js";
+import { FRAME_B, type ScenarioState, type Setup, Shrink } from "./state.js";
+import { folioOf, frameName, step, type ThreadStep, updateFolio } from "./step.js";
+
+export function reclaimDstSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
+  if (s.reclaimDst.pc === Shrink.Isolate) {
+    const b = folioOf(s, FRAME_B);
+    // Only the folio migration allocated (its first generation) on the LRU.
+    if (!b.allocated || b.generation !== 1 || !folioTest(b, "lru")) return [];
+    return [
+      step("folio_isolate_lru", `folio_isolate_lru(${frameName(s, FRAME_B)})`, (s) =>
+        updateFolio(s, FRAME_B, (f) => folioIsolateLru(f)!).setIn(
+          ["reclaimDst", "pc"],
+          Shrink.Trylock,
+        ),
+      ),
+    ];
+  }
+  return shrinkSteps(s, {
+    setup,
+    frame: FRAME_B,
+    thread: "reclaim-dst",
+    pc: (s) => s.reclaimDst.pc,
+    setPc: (s, pc) => s.setIn(["reclaimDst", "pc"], pc),
+    // Reclaim scans the LRU again later: a busy B is only postponed.
+    onTrylockFail: Shrink.Isolate,
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * Reclaim of A: shrink_folio_list() (mm/vmscan.c, v6.6) on the isolated,
+ * PTE-mapped anonymous folio A, as in the left column of the seed's table.
+ */
+import {
+  folioClear,
+  folioPutMany,
+  folioRefAdd,
+  folioSet,
+  folioTest,
+  folioTrylock,
+  folioUnlock,
+} from "../../src/kernel/folio.js";
+import { pteFrame, pteKind, ptePage, pteSwap } from "../../src/kernel/page-table.js";
+import { xaMkPointer, xaStoreRange } from "../../src/kernel/xarray.js";
+import { putbackLru, shrinkSteps } from "./shrink.js";
+import { FRAME_A, Reclaim, type ScenarioState, type Setup, Shrink } from "./state.js";
+import { folioOf, step, type ThreadStep, updateFolio } from "./step.js";
+
+const setPc = (s: ScenarioState, pc: Reclaim) => s.setIn(["reclaim", "pc"], pc);
+
+export function reclaimSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
+  const a = folioOf(s, FRAME_A);
+  switch (s.reclaim.pc) {
+    case Reclaim.Trylock:
+      if (folioTest(a, "locked")) {
+        return [
+          step("folio_trylock", "folio_trylock(A) fails → keep: putback", (s) =>
+            setPc(putbackLru(s, FRAME_A), Reclaim.Done),
+          ),
+        ];
+      }
+      return [
+        step("folio_trylock", "folio_trylock(A)", (s) =>
+          setPc(
+            updateFolio(s, FRAME_A, (f) => folioTrylock(f)!),
+            Reclaim.AddToSwap,
+          ),
+        ),
+      ];
+
+    case Reclaim.AddToSwap:
+      // add_to_swap: folio_alloc_swap() gives the aligned offsets
+      // [base, base + 2^k); add_to_swap_cache() takes one reference per
+      // slot, sets PG_swapcache and folio->swap, and under the xarray lock
+      // stores A in every slot (xas_create_range; xas_store; xas_next);
+      // add_to_swap() then marks A dirty.
+      return [
+        step(
+          "add_to_swap",
+          `add_to_swap(A): slots ${setup.base}..${setup.base + setup.nr - 1} ← A`,
+          (s) => {
+            const xa = xaStoreRange(s.xa, setup.base, setup.nr, xaMkPointer(FRAME_A));
+            const s2 = updateFolio(s.set("xa", xa), FRAME_A, (f) =>
+              folioSet(folioSet(folioRefAdd(f, setup.nr), "swapcache"), "dirty").set(
+                "index",
+                setup.base,
+              ),
+            );
+            return setPc(s2, Reclaim.Unmap);
+          },
+        ),
+      ];
+
+    case Reclaim.Unmap:
+      // try_to_unmap(A, TTU_SPLIT_HUGE_PMD): under the PTL every PTE that
+      // maps A becomes the swap entry of its page; the map references go.
+      return [
+        step("try_to_unmap", "try_to_unmap(A, TTU_SPLIT_HUGE_PMD)", (s) => {
+          let unmapped = 0;
+          const ptes = s.ptes.map((pte) => {
+            if (pteKind(pte) !== "present" || pteFrame(pte) !== FRAME_A) return pte;
+            unmapped++;
+            return pteSwap(a.index + ptePage(pte));
+          });
+          const s2 = updateFolio(s.set("ptes", ptes), FRAME_A, (f) => folioPutMany(f, unmapped));
+          return setPc(s2, Reclaim.Pageout);
+        }),
+      ];
+
+    case Reclaim.Pageout:
+      // pageout() → swap_writepage(): folio_clear_dirty_for_io, start
+      // writeback, unlock A, submit the bio.
+      return [
+        step("pageout", "pageout(A) → swap_writepage: writeback, unlock A", (s) =>
+          setPc(
+            updateFolio(s, FRAME_A, (f) =>
+              folioUnlock(folioSet(folioClear(f, "dirty"), "writeback")),
+            ),
+            Reclaim.AfterPageout,
+          ),
+        ),
+      ];
+
+    case Reclaim.AfterPageout:
+      // PAGE_SUCCESS: a folio still under writeback is kept (back to the
+      // LRU, isolation reference dropped); if the write already finished
+      // ("a synchronous write"), shrink_folio_list tries to free A at once.
+      if (folioTest(a, "writeback")) {
+        return [
+          step("folio_putback_lru", "folio_test_writeback(A) → keep: folio_putback_lru(A)", (s) =>
+            setPc(putbackLru(s, FRAME_A), Reclaim.Done),
+          ),
+        ];
+      }
+      return [
+        step("shrink_folio_list", "write done → try to free A", (s) =>
+          setPc(s.setIn(["reclaim", "shrink"], Shrink.Trylock), Reclaim.Free),
+        ),
+      ];
+
+    case Reclaim.Free:
+      return shrinkSteps(s, {
+        setup,
+        frame: FRAME_A,
+        thread: "reclaim",
+        pc: (s) => s.reclaim.shrink,
+        setPc: (s, pc) =>
+          s
+            .setIn(["reclaim", "shrink"], pc)
+            .setIn(["reclaim", "pc"], pc === Shrink.Done ? Reclaim.Done : Reclaim.Free),
+        onTrylockFail: Shrink.Done,
+      });
+
+    default:
+      return [];
+  }
+}

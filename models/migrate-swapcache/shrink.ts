@@ -1,0 +1,145 @@
+/**
+ * The freeing path of shrink_folio_list (mm/vmscan.c, v6.6) for a clean,
+ * unmapped folio: trylock → __remove_mapping (freeze the refcount at
+ * 1 + 2^k under the xarray lock, then delete the folio from the swap cache
+ * or page cache) → unlock and free. Used by reclaim of A (when its write
+ * finished before pageout returned) and by the optional reclaim of B.
+ */
+import {
+  folioClear,
+  folioFreeFrozen,
+  folioNrPages,
+  folioPutbackLru,
+  folioRefFreeze,
+  folioTest,
+  folioTrylock,
+  folioUnlock,
+  MAPPING,
+} from "../../src/kernel/folio.js";
+import {
+  xaMkPointer,
+  xaMkValue,
+  xaState,
+  xaStateOrder,
+  xasNext,
+  xasStore,
+} from "../../src/kernel/xarray.js";
+import { type ScenarioState, type Setup, Shrink, VmBug, type XaLockHolder } from "./state.js";
+import { folioOf, frameName, step, type ThreadStep, updateFolio } from "./step.js";
+
+/** The shadow entry workingset_eviction() leaves in place of a reclaimed folio. */
+export const SHADOW = xaMkValue(1);
+
+export interface ShrinkContext {
+  readonly setup: Setup;
+  readonly frame: number;
+  readonly thread: XaLockHolder;
+  readonly pc: (s: ScenarioState) => Shrink;
+  readonly setPc: (s: ScenarioState, pc: Shrink) => ScenarioState;
+  /** Where a failed folio_trylock leads: back to isolation (retry) or done. */
+  readonly onTrylockFail: Shrink;
+}
+
+/** folio_putback_lru() on a frame of the state. */
+export function putbackLru(s: ScenarioState, frame: number): ScenarioState {
+  return updateFolio(s, frame, folioPutbackLru);
+}
+
+export function shrinkSteps(s: ScenarioState, ctx: ShrinkContext): ThreadStep[] {
+  const { frame, setPc } = ctx;
+  const f = folioOf(s, frame);
+  const name = frameName(s, frame);
+  switch (ctx.pc(s)) {
+    case Shrink.Trylock: {
+      if (folioTest(f, "locked")) {
+        return [
+          step("folio_trylock", `folio_trylock(${name}) fails → keep: putback`, (s) =>
+            setPc(putbackLru(s, frame), ctx.onTrylockFail),
+          ),
+        ];
+      }
+      return [
+        step("folio_trylock", `folio_trylock(${name})`, (s) =>
+          setPc(
+            updateFolio(s, frame, (f) => folioTrylock(f)!),
+            Shrink.Freeze,
+          ),
+        ),
+      ];
+    }
+    case Shrink.Freeze:
+      return [freezeStep(s, ctx)];
+    case Shrink.Delete:
+      return [deleteStep(s, ctx)];
+    case Shrink.Free:
+      return [
+        step("free_folio", `folio_unlock(${name}); free ${name}`, (s) =>
+          setPc(
+            updateFolio(s, frame, (f) => folioFreeFrozen(folioUnlock(f))),
+            Shrink.Done,
+          ),
+        ),
+      ];
+    default:
+      return [];
+  }
+}
+
+/** __remove_mapping(): xa_lock; folio_ref_freeze(folio, 1 + nr), unless dirty. */
+function freezeStep(s: ScenarioState, ctx: ShrinkContext): ThreadStep {
+  const { frame, setPc } = ctx;
+  const f = folioOf(s, frame);
+  const name = frameName(s, frame);
+  const expected = 1 + folioNrPages(f);
+  const frozen = folioRefFreeze(f, expected);
+  if (!frozen || folioTest(f, "dirty")) {
+    const why = frozen ? "dirty" : `refcount ${f.refcount} ≠ ${expected}`;
+    return step(
+      "__remove_mapping",
+      `__remove_mapping(${name}): folio_ref_freeze fails (${why}) → keep_locked: unlock, putback`,
+      (s) => setPc(putbackLru(updateFolio(s, frame, folioUnlock), frame), Shrink.Done),
+    );
+  }
+  return step(
+    "__remove_mapping",
+    `__remove_mapping(${name}): xa_lock; folio_ref_freeze(${name}, ${expected})`,
+    (s) => setPc(updateFolio(s, frame, () => frozen).set("xaLock", ctx.thread), Shrink.Delete),
+  );
+}
+
+/**
+ * Swap cache: __delete_from_swap_cache() stores the shadow in each of the
+ * 2^k slots through one cursor (xas_store; xas_next), with
+ * VM_BUG_ON_PAGE(entry != folio) on what each store replaced. Page cache:
+ * page_cache_delete() stores the shadow through an order-k cursor.
+ */
+function deleteStep(s: ScenarioState, ctx: ShrinkContext): ThreadStep {
+  const { frame, setPc, setup } = ctx;
+  const f = folioOf(s, frame);
+  const name = frameName(s, frame);
+  const unlock = (s: ScenarioState) => setPc(s.set("xaLock", ""), Shrink.Free);
+  if (folioTest(f, "swapcache")) {
+    return step("__delete_from_swap_cache", `__delete_from_swap_cache(${name}); xa_unlock`, (s) => {
+      let xa = s.xa;
+      let xas = xaState(f.index);
+      let bug: VmBug | null = s.bug;
+      for (let i = 0; i < folioNrPages(f); i++) {
+        const stored = xasStore(xa, xas, SHADOW);
+        if (stored.old !== xaMkPointer(frame) && bug === null) {
+          bug = VmBug({ what: `__delete_from_swap_cache(${name})`, index: f.index + i });
+        }
+        xa = stored.xa;
+        xas = xasNext(xa, stored.xas).xas;
+      }
+      const s2 = updateFolio(s.set("xa", xa).set("bug", bug), frame, (f) =>
+        folioClear(f, "swapcache").set("index", 0),
+      );
+      return unlock(s2);
+    });
+  }
+  return step("__filemap_remove_folio", `__filemap_remove_folio(${name}); xa_unlock`, (s) => {
+    const xas = xaStateOrder(f.index, f.order, setup.params.chunkShift);
+    const xa = xasStore(s.xa, xas, SHADOW).xa;
+    return unlock(updateFolio(s.set("xa", xa), frame, (f) => f.set("mapping", MAPPING.none)));
+  });
+}

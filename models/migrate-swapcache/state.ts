@@ -1,0 +1,290 @@
+/**
+ * The state of the reference scenario: one xarray (the swap cache or the
+ * file's page cache), a pool of two folio frames (A, the folio reclaim and
+ * migration race on, and B, migration's destination), one process's PTEs
+ * over A's range, the xarray lock, and each thread's local state.
+ */
+import { List, Record } from "immutable";
+import { DATA_GARBAGE, Folio, folioEncode, MAPPING, PG } from "../../src/kernel/folio.js";
+import { PTE_NONE, type Pte, ptePresent } from "../../src/kernel/page-table.js";
+import {
+  type XArray,
+  type XaState,
+  xaEncode,
+  xaInit,
+  xaMkPointer,
+  xaStoreOrder,
+  xaStoreRange,
+} from "../../src/kernel/xarray.js";
+import type { ScenarioParams } from "./params.js";
+
+/** Frame numbers: A is the folio under reclaim and migration, B the destination. */
+export const FRAME_A = 0;
+export const FRAME_B = 1;
+export const NO_FRAME = -1;
+
+/** Data token of original page p (what the process wrote there). */
+export function originalData(page: number): number {
+  return page + 1;
+}
+
+/** Data token of page p of a recycled frame (unrelated data). */
+export function recycledData(page: number): number {
+  return 1000 + page;
+}
+
+/** The program counters of the threads; each step moves a thread between them. */
+export enum Reclaim {
+  Trylock,
+  AddToSwap,
+  Unmap,
+  Pageout,
+  AfterPageout,
+  /** pageout() found the write already complete: try to free A at once. */
+  Free,
+  Done,
+}
+
+/** Steps of shrink_folio_list's freeing path, shared by reclaim of A and of B. */
+export enum Shrink {
+  Isolate,
+  Trylock,
+  Freeze,
+  Delete,
+  Free,
+  Done,
+}
+
+export enum Migrate {
+  Isolate,
+  Alloc,
+  LockSrc,
+  WaitWriteback,
+  LockDst,
+  Unmap,
+  Freeze,
+  Store,
+  Unfreeze,
+  Copy,
+  Move,
+  PutSrc,
+  Undo,
+  Done,
+}
+
+export enum Swapin {
+  Fault,
+  Load,
+  TryGet,
+  Reload,
+  Lock,
+  Recheck,
+  Map,
+  Unlock,
+  Done,
+}
+
+export const ReclaimThread = Record({
+  pc: Reclaim.Trylock as Reclaim,
+  /** In the Free phase (A's write finished early): the freeing path of shrink_folio_list. */
+  shrink: Shrink.Trylock as Shrink,
+});
+export type ReclaimThread = ReturnType<typeof ReclaimThread>;
+
+export const ShrinkThread = Record({ pc: Shrink.Isolate as Shrink });
+export type ShrinkThread = ReturnType<typeof ShrinkThread>;
+
+export const MigrateThread = Record({
+  pc: Migrate.Isolate as Migrate,
+  /** -EAGAIN retries left. */
+  retries: 0,
+  /** try_to_migrate found A mapped (page_was_mapped). */
+  pageWasMapped: false,
+  /** The xa_state cursor of folio_migrate_mapping. */
+  xas: null as XaState | null,
+  /** Position in the variant's sequence of cursor operations. */
+  op: 0,
+  /** What the RFC's first xas_next returned was a sibling (null before it ran). */
+  sawSibling: null as boolean | null,
+});
+export type MigrateThread = ReturnType<typeof MigrateThread>;
+
+export const SwapinThread = Record({
+  pc: Swapin.Fault as Swapin,
+  /** The PTE faulted on, -1 before the fault. */
+  page: -1,
+  /** The PTE value read at fault time (vmf->orig_pte). */
+  orig: PTE_NONE as Pte,
+  /** The xarray index looked up. */
+  index: -1,
+  /** The folio the lookup found. */
+  folio: NO_FRAME,
+  /** Holds a reference on `folio`. */
+  hasRef: false,
+});
+export type SwapinThread = ReturnType<typeof SwapinThread>;
+
+/** A VM_BUG_ON the kernel would hit (CONFIG_DEBUG_VM), recorded so an invariant reports it. */
+export const VmBug = Record({ what: "", index: -1 });
+export type VmBug = ReturnType<typeof VmBug>;
+
+export const ScenarioState = Record({
+  xa: null as unknown as XArray,
+  folios: List<Folio>(),
+  ptes: List<Pte>(),
+  /** Thread holding the xarray lock across steps, or "" (xas_lock_irq .. xas_unlock). */
+  xaLock: "" as XaLockHolder,
+  reclaim: ReclaimThread(),
+  writebackDone: false,
+  migrate: MigrateThread(),
+  swapins: List<SwapinThread>(),
+  reclaimDst: ShrinkThread(),
+  reuseDone: false,
+  bug: null as VmBug | null,
+});
+export type ScenarioState = ReturnType<typeof ScenarioState>;
+
+/** Static facts of one configuration, derived from the parameters. */
+export interface Setup {
+  readonly params: ScenarioParams;
+  /** Pages in the folio: 2^k. */
+  readonly nr: number;
+  /** First xarray index of A's range (its swap offset or file index). */
+  readonly base: number;
+  /** The folio lives in the swap cache (anon-swap). */
+  readonly swapCache: boolean;
+  /** The mapping stores one multi-index entry (shmem, file). */
+  readonly multiIndex: boolean;
+  /** Names of the lookup threads, one per swap-in. */
+  readonly swapinNames: readonly string[];
+  /** Highest xarray index the invariants look at. */
+  readonly maxIndex: number;
+}
+
+export function makeSetup(params: ScenarioParams): Setup {
+  const nr = 1 << params.order;
+  const swapCache = params.mapping === "anon-swap";
+  const lookup = swapCache ? "swapin" : "fault";
+  return {
+    params,
+    nr,
+    // An aligned range that is not at index 0, so that the tree has a
+    // node above the folio's slots for every chunk shift we model.
+    base: nr,
+    swapCache,
+    multiIndex: params.mapping === "shmem" || params.mapping === "file",
+    swapinNames:
+      params.swapins === 1
+        ? [lookup]
+        : Array.from({ length: params.swapins }, (_, i) => `${lookup}${i}`),
+    maxIndex: 2 * nr - 1,
+  };
+}
+
+/**
+ * Initial states. anon-swap: A is mapped by all its PTEs and isolated by
+ * reclaim (refcount = 2^k mappings + 1 isolation). Page cache: A sits in
+ * the page cache (refcount 2^k, on the LRU, not mapped); legacy-pagecache
+ * may start with a shmem and/or a regular-file folio.
+ */
+export function initialStates(setup: Setup): ScenarioState[] {
+  const { params, nr, base } = setup;
+  const data = List(Array.from({ length: nr }, (_, p) => originalData(p)));
+  const frameB = Folio({ data: List(Array(nr).fill(DATA_GARBAGE)), order: params.order });
+  const threads = {
+    swapins: List(setup.swapinNames.map(() => SwapinThread())),
+    migrate: MigrateThread({ retries: params.migrateRetries }),
+  };
+  if (setup.swapCache) {
+    const a = Folio({
+      allocated: true,
+      order: params.order,
+      refcount: nr + 1,
+      flags: PG.swapbacked,
+      mapping: MAPPING.anon,
+      data,
+      generation: 1,
+    });
+    return [
+      ScenarioState({
+        xa: xaInit(params.chunkShift),
+        folios: List([a, frameB]),
+        ptes: List(Array.from({ length: nr }, (_, p) => ptePresent(FRAME_A, p))),
+        ...threads,
+      }),
+    ];
+  }
+  const backings =
+    params.mapping === "shmem"
+      ? [true]
+      : params.mapping === "file"
+        ? [false]
+        : params.legacyBacking === "both"
+          ? [true, false]
+          : [params.legacyBacking === "shmem"];
+  return backings.map((swapbacked) => {
+    const a = Folio({
+      allocated: true,
+      order: params.order,
+      refcount: nr,
+      flags: PG.lru | (swapbacked ? PG.swapbacked : 0),
+      mapping: MAPPING.file,
+      index: base,
+      data,
+      generation: 1,
+    });
+    const xa0 = xaInit(params.chunkShift);
+    // filemap_add_folio: one order-k entry (v5.17+), or 2^k slots before.
+    const xa = setup.multiIndex
+      ? xaStoreOrder(xa0, base, params.order, xaMkPointer(FRAME_A))
+      : xaStoreRange(xa0, base, nr, xaMkPointer(FRAME_A));
+    return ScenarioState({
+      xa,
+      folios: List([a, frameB]),
+      ptes: List(Array(nr).fill(PTE_NONE)),
+      // No reclaim to swap in the page-cache scenarios.
+      reclaim: ReclaimThread({ pc: Reclaim.Done }),
+      writebackDone: true,
+      ...threads,
+    });
+  });
+}
+
+const NULL_XAS = -1;
+
+/** The threads that hold the xarray lock across steps ("" = nobody). */
+export const XA_LOCK_HOLDERS = ["", "migrate", "reclaim", "reclaim-dst"] as const;
+export type XaLockHolder = (typeof XA_LOCK_HOLDERS)[number];
+
+/** The canonical flat encoding of a state, for fingerprints. */
+export function encodeState(s: ScenarioState): number[] {
+  const out: number[] = [];
+  for (const f of s.folios) folioEncode(f, out);
+  for (const p of s.ptes) out.push(p);
+  const m = s.migrate;
+  out.push(
+    s.reclaim.pc,
+    s.reclaim.shrink,
+    s.writebackDone ? 1 : 0,
+    m.pc,
+    m.retries,
+    m.pageWasMapped ? 1 : 0,
+    m.op,
+    m.sawSibling === null ? 2 : m.sawSibling ? 1 : 0,
+  );
+  if (m.xas) out.push(m.xas.index, m.xas.node, m.xas.offset, m.xas.shift, m.xas.sibs);
+  else out.push(NULL_XAS);
+  for (const t of s.swapins) {
+    out.push(t.pc, t.page, t.orig, t.index, t.folio, t.hasRef ? 1 : 0);
+  }
+  out.push(
+    s.reclaimDst.pc,
+    s.reuseDone ? 1 : 0,
+    XA_LOCK_HOLDERS.indexOf(s.xaLock),
+    s.bug ? s.bug.index + 1 : 0,
+  );
+  const xa = xaEncode(s.xa);
+  out.push(xa.length);
+  for (const w of xa) out.push(w);
+  return out;
+}

@@ -1,0 +1,253 @@
+/**
+ * A swap-in: do_swap_page() (mm/memory.c, v6.6) on PTE j, with the swap
+ * cache lookup swap_cache_get_folio → filemap_get_entry (mm/filemap.c).
+ * For the page-cache mappings the same thread is a page fault on a file
+ * page: filemap_fault → filemap_get_entry, then the folio->mapping check.
+ *
+ * The lookup loop runs under rcu_read_lock (pcs Load, TryGet, Reload):
+ *   repeat: folio = xas_load(); if (!folio || xa_is_value(folio)) goto out;
+ *           if (!folio_try_get_rcu(folio)) goto repeat;
+ *           if (folio != xas_reload()) { folio_put(folio); goto repeat; }
+ * A slot that keeps pointing at a freed folio (refcount 0) makes it spin.
+ *
+ * Kernel over spec: the spec says the lookup reference is dropped after
+ * mapping; in do_swap_page it is not: it becomes the new PTE's reference
+ * (a mapped page holds one). The model keeps it, which is also why a
+ * mapped B cannot be frozen by reclaim. folio_free_swap()/swap_free() after
+ * mapping are not modelled (swap not full, read fault: no early free).
+ */
+import {
+  folioCovers,
+  folioPut,
+  folioTest,
+  folioTryGetRcu,
+  folioTrylock,
+  folioUnlock,
+  MAPPING,
+} from "../../src/kernel/folio.js";
+import { pteDescribe, pteKind, ptePresent, pteSwapOffset } from "../../src/kernel/page-table.js";
+import { xaIsPointer, xaLoad, xaToPointer } from "../../src/kernel/xarray.js";
+import { describeEntry } from "./describe.js";
+import { type ScenarioState, type Setup, Swapin, type SwapinThread } from "./state.js";
+import { folioOf, frameName, step, type ThreadStep, updateFolio } from "./step.js";
+
+export function swapinSteps(s: ScenarioState, setup: Setup, t: number): ThreadStep[] {
+  const me = s.swapins.get(t)!;
+  const set = (s: ScenarioState, patch: Partial<ReturnType<SwapinThread["toObject"]>>) =>
+    s.mergeIn(["swapins", t], patch);
+  const x = me.folio;
+  const xName = x >= 0 ? frameName(s, x) : "?";
+  const fn = setup.swapCache ? "do_swap_page" : "filemap_fault";
+
+  switch (me.pc) {
+    case Swapin.Fault: {
+      const pages =
+        me.page >= 0
+          ? [me.page]
+          : setup.params.swapinPage !== null
+            ? [setup.params.swapinPage]
+            : Array.from({ length: setup.nr }, (_, j) => j);
+      return pages.flatMap((j) => faultSteps(s, setup, j, fn, set));
+    }
+
+    case Swapin.Load: {
+      const entry = xaLoad(s.xa, me.index);
+      if (!xaIsPointer(entry)) {
+        // A miss: the folio would be read from disk, which is out of scope.
+        return [
+          step(
+            "filemap_get_entry",
+            `xas_load(slot ${me.index}) → ${describeEntry(s, entry)}: miss, read from disk`,
+            (s) => set(s, { pc: Swapin.Done }),
+          ),
+        ];
+      }
+      const frame = xaToPointer(entry);
+      return [
+        step("filemap_get_entry", `rcu: xas_load(slot ${me.index}) → ${frameName(s, frame)}`, (s) =>
+          set(s, { pc: Swapin.TryGet, folio: frame }),
+        ),
+      ];
+    }
+
+    case Swapin.TryGet: {
+      const f = folioOf(s, x);
+      const got = folioTryGetRcu(f);
+      if (!got) {
+        return [
+          step("folio_try_get_rcu", `folio_try_get_rcu(${xName}) fails: refcount 0 → repeat`, (s) =>
+            set(s, { pc: Swapin.Load, folio: -1 }),
+          ),
+        ];
+      }
+      return [
+        step(
+          "folio_try_get_rcu",
+          `folio_try_get_rcu(${xName}): refcount ${f.refcount}→${got.refcount}`,
+          (s) =>
+            set(
+              updateFolio(s, x, () => got),
+              { pc: Swapin.Reload, hasRef: true },
+            ),
+        ),
+      ];
+    }
+
+    case Swapin.Reload: {
+      const entry = xaLoad(s.xa, me.index);
+      if (xaIsPointer(entry) && xaToPointer(entry) === x) {
+        return [
+          step("xas_reload", `xas_reload(slot ${me.index}) = ${xName}; rcu_read_unlock`, (s) =>
+            set(s, { pc: Swapin.Lock }),
+          ),
+        ];
+      }
+      return [
+        step(
+          "xas_reload",
+          `xas_reload(slot ${me.index}) ≠ ${xName}: folio_put(${xName}), repeat`,
+          (s) => set(updateFolio(s, x, folioPut), { pc: Swapin.Load, folio: -1, hasRef: false }),
+        ),
+      ];
+    }
+
+    case Swapin.Lock:
+      if (folioTest(folioOf(s, x), "locked")) return [];
+      return [
+        step("folio_lock", `folio_lock(${xName})`, (s) =>
+          set(
+            updateFolio(s, x, (f) => folioTrylock(f)!),
+            { pc: Swapin.Recheck },
+          ),
+        ),
+      ];
+
+    case Swapin.Recheck:
+      return [recheckStep(s, setup, me, xName, fn, set)];
+
+    case Swapin.Map: {
+      const pte = s.ptes.get(me.page)!;
+      if (pte !== me.orig) {
+        return [
+          step(
+            "pte_same",
+            `pte_same fails (pte ${me.page} = ${pteDescribe(pte, (f) => frameName(s, f))}): unlock, put, retry fault`,
+            (s) =>
+              set(
+                updateFolio(s, x, (f) => folioPut(folioUnlock(f))),
+                {
+                  pc: Swapin.Fault,
+                  folio: -1,
+                  hasRef: false,
+                },
+              ),
+          ),
+        ];
+      }
+      const page = me.index - folioOf(s, x).index;
+      return [
+        step("set_pte_at", `set_pte_at(pte ${me.page} → ${xName}[${page}])`, (s) =>
+          set(s.set("ptes", s.ptes.set(me.page, ptePresent(x, page))), {
+            pc: Swapin.Unlock,
+            // The lookup reference is now the mapping's.
+            hasRef: false,
+          }),
+        ),
+      ];
+    }
+
+    case Swapin.Unlock:
+      return [
+        step("folio_unlock", `folio_unlock(${xName})`, (s) =>
+          set(updateFolio(s, x, folioUnlock), { pc: Swapin.Done, folio: -1 }),
+        ),
+      ];
+
+    default:
+      return [];
+  }
+}
+
+type SetSwapin = (
+  s: ScenarioState,
+  patch: Partial<ReturnType<SwapinThread["toObject"]>>,
+) => ScenarioState;
+
+/** The fault on PTE j: which path the PTE sends it down. */
+function faultSteps(
+  s: ScenarioState,
+  setup: Setup,
+  j: number,
+  fn: string,
+  set: SetSwapin,
+): ThreadStep[] {
+  const pte = s.ptes.get(j)!;
+  const shown = pteDescribe(pte, (f) => frameName(s, f));
+  switch (pteKind(pte)) {
+    case "migration":
+      // migration_entry_wait(): sleeps until migration restores the PTE.
+      return [];
+    case "present":
+      return [
+        step("handle_mm_fault", `access page ${j}: pte maps ${shown}, no fault`, (s) =>
+          set(s, { pc: Swapin.Done, page: j }),
+        ),
+      ];
+    case "swap":
+      return [
+        step(fn, `${fn}(pte ${j} = ${shown})`, (s) =>
+          set(s, { pc: Swapin.Load, page: j, orig: pte, index: pteSwapOffset(pte) }),
+        ),
+      ];
+    default:
+      if (setup.swapCache) {
+        return [
+          step("handle_mm_fault", `pte ${j} none: not a swap fault`, (s) =>
+            set(s, { pc: Swapin.Done, page: j }),
+          ),
+        ];
+      }
+      return [
+        step(fn, `${fn}(pte ${j}: index ${setup.base + j})`, (s) =>
+          set(s, { pc: Swapin.Load, page: j, orig: pte, index: setup.base + j }),
+        ),
+      ];
+  }
+}
+
+/**
+ * After folio_lock: do_swap_page checks that the folio is still in the swap
+ * cache and that its swap entry for this page is the PTE's
+ * (page_swap_entry(page).val != entry.val → out_page); filemap_fault checks
+ * folio->mapping. On failure: unlock, put, and the fault is retried.
+ */
+function recheckStep(
+  s: ScenarioState,
+  setup: Setup,
+  me: SwapinThread,
+  xName: string,
+  fn: string,
+  set: SetSwapin,
+): ThreadStep {
+  const f = folioOf(s, me.folio);
+  const ok = setup.swapCache
+    ? folioTest(f, "swapcache") && folioCovers(f, me.index)
+    : f.mapping === MAPPING.file && folioCovers(f, me.index);
+  const what = setup.swapCache ? "swapcache && swap entry matches" : "folio->mapping == mapping";
+  if (ok) {
+    return step(`${fn}:recheck`, `recheck ${xName}: ${what}`, (s) => set(s, { pc: Swapin.Map }));
+  }
+  return step(
+    `${fn}:recheck`,
+    `recheck ${xName} fails (not ${what}): unlock, put, retry fault`,
+    (s) =>
+      set(
+        updateFolio(s, me.folio, (f) => folioPut(folioUnlock(f))),
+        {
+          pc: Swapin.Fault,
+          folio: -1,
+          hasRef: false,
+        },
+      ),
+  );
+}

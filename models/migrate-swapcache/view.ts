@@ -1,0 +1,67 @@
+/**
+ * The scenario's state as named variables in kernel words, for traces:
+ * reports show the variables that changed after each step (deltas) or all
+ * of them (--full-states), and JSON traces record them.
+ */
+import type { Variable } from "../../src/engine/index.js";
+import { folioFlagNames, folioTest } from "../../src/kernel/folio.js";
+import { pteDescribe } from "../../src/kernel/page-table.js";
+import { XA_EMPTY, xaIsNode, xaIsPointer, xaSlots, xaToPointer } from "../../src/kernel/xarray.js";
+import { describeEntry } from "./describe.js";
+import { Migrate, Reclaim, type ScenarioState, type Setup, Shrink, Swapin } from "./state.js";
+import { frameName } from "./step.js";
+
+/** An xarray slot's content, flagging pointers to freed folios. */
+function slotValue(s: ScenarioState, entry: number): string {
+  const shown = describeEntry(s, entry);
+  if (xaIsPointer(entry) && !s.folios.get(xaToPointer(entry))!.allocated)
+    return `${shown} (freed!)`;
+  return shown;
+}
+
+function refcountValue(s: ScenarioState, frame: number): string {
+  const f = s.folios.get(frame)!;
+  if (!f.allocated) return f.refcount === 0 ? "0 (free)" : `${f.refcount} (free!)`;
+  return f.refcount === 0 ? "0 (frozen)" : String(f.refcount);
+}
+
+export function scenarioVariables(s: ScenarioState, setup: Setup): Variable[] {
+  const vars: Variable[] = [];
+  const last = setup.base + setup.nr - 1;
+  for (const slot of xaSlots(s.xa)) {
+    if (xaIsNode(slot.entry)) continue;
+    const inRange = slot.lastIndex >= setup.base && slot.firstIndex <= last;
+    if (!inRange && slot.entry === XA_EMPTY) continue;
+    const where =
+      slot.firstIndex === slot.lastIndex
+        ? `${slot.firstIndex}`
+        : `${slot.firstIndex}..${slot.lastIndex}`;
+    vars.push({ name: `slot ${where}`, value: slotValue(s, slot.entry) });
+  }
+  s.folios.forEach((f, frame) => {
+    const name = String.fromCharCode(65 + frame);
+    vars.push({
+      name: `${name}.frame`,
+      value: f.allocated ? `${frameName(s, frame)} allocated` : "free",
+    });
+    vars.push({ name: `${name}.refcount`, value: refcountValue(s, frame) });
+    vars.push({ name: `${name}.flags`, value: folioFlagNames(f), set: true });
+    const where = setup.swapCache ? "swap" : "index";
+    const index = setup.swapCache && !folioTest(f, "swapcache") ? "-" : String(f.index);
+    vars.push({ name: `${name}.${where}`, value: f.allocated ? index : "-" });
+    vars.push({ name: `${name}.data`, value: f.data.join(",") });
+  });
+  s.ptes.forEach((pte, j) => {
+    vars.push({ name: `pte ${j}`, value: pteDescribe(pte, (f) => frameName(s, f)) });
+  });
+  vars.push({ name: "xa_lock", value: s.xaLock || "-" });
+  if (s.bug) vars.push({ name: "VM_BUG_ON", value: `${s.bug.what} at slot ${s.bug.index}` });
+  vars.push({ name: "reclaim", value: Reclaim[s.reclaim.pc]!, local: true });
+  vars.push({ name: "migrate", value: Migrate[s.migrate.pc]!, local: true });
+  s.swapins.forEach((t, i) => {
+    const at = t.page >= 0 ? ` pte ${t.page}` : "";
+    vars.push({ name: setup.swapinNames[i]!, value: `${Swapin[t.pc]}${at}`, local: true });
+  });
+  vars.push({ name: "reclaim-dst", value: Shrink[s.reclaimDst.pc]!, local: true });
+  return vars;
+}

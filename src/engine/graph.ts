@@ -1,0 +1,388 @@
+/**
+ * Exploration of the whole reachable state graph, for liveness checking.
+ *
+ * The breadth-first exploration is the one of `bfs.ts`, step for step: the
+ * same level order, the same state ids, the same checks of the "always"
+ * properties and of deadlock when a state is generated, the same bounds, so
+ * that it stops at the state where `search` would. On
+ * top of it every transition, including those to states seen before, is kept
+ * as an edge, and the liveness predicates are evaluated once per state.
+ *
+ * Edges are stored in compressed sparse row form in typed arrays: the edges
+ * of state v are `edgeStart[v] .. edgeStart[v + 1] - 1`, in the order of
+ * `model.actions(v)`, so the step index of edge e is `e - edgeStart[v]`
+ * (stored implicitly). Each edge keeps its target id and its thread (an
+ * index into `threads`). Every enabled step gives exactly one edge, so the
+ * threads enabled in v are exactly the threads of v's edges.
+ *
+ * State identity is the seen-set's (`FingerprintStore`, or `ExactStore` in
+ * exact mode). `StateStore.insert` only says whether a state is new, not
+ * which id an old one has, so a side index maps a 32-bit hash of the state
+ * to candidate ids and asks the store (`matches`) which one it is.
+ */
+
+import type { SearchOptions } from "./bfs.js";
+import { collisionProbability, fingerprint } from "./fingerprint.js";
+import type { Model, Property, Step } from "./model.js";
+import type { IncompleteReason, SearchStats, Verdict } from "./result.js";
+import { ExactStore, FingerprintStore, type StateStore } from "./state-store.js";
+
+/** The explored graph. State ids are the store's, in BFS order. */
+export interface StateGraph {
+  /** Number of states. */
+  readonly size: number;
+  /** Length `size + 1`: the edges of v are `edgeStart[v] .. edgeStart[v + 1] - 1`. */
+  readonly edgeStart: Int32Array;
+  readonly edgeTarget: Int32Array;
+  /** Index into `threads` of the thread taking each edge. */
+  readonly edgeThread: Uint16Array;
+  /** Thread names: the model's threads, then any other thread a step named. */
+  readonly threads: readonly string[];
+  /** Ids of the distinct initial states. */
+  readonly initIds: readonly number[];
+  /** Per tracked property (in the order given to `explore`): 1 where it holds. */
+  readonly holds: readonly Uint8Array[];
+}
+
+/** A violation of an invariant, or a deadlock, found while exploring. */
+export interface Finding {
+  readonly verdict: Verdict;
+  readonly id: number;
+  readonly property: string;
+  readonly explanation: string | null;
+}
+
+export interface Exploration {
+  readonly store: StateStore;
+  /** The complete graph; null when a finding or a bound ended the exploration. */
+  readonly graph: StateGraph | null;
+  readonly found: Finding | null;
+  readonly reason: IncompleteReason | null;
+  readonly coverage: Map<string, number>;
+  readonly covered: Map<string, boolean>;
+  readonly stats: SearchStats;
+}
+
+/** Explores `model` completely, keeping its edges and evaluating `tracked` in every state. */
+export function explore<S, A>(
+  model: Model<S, A>,
+  options: SearchOptions,
+  tracked: readonly Property<S>[],
+): Exploration {
+  return new Explorer(model, options, tracked).run();
+}
+
+interface Frontier<S, A> {
+  readonly id: number;
+  readonly state: S;
+  readonly steps: readonly Step<A>[];
+}
+
+class Explorer<S, A> {
+  private readonly store: StateStore;
+  private readonly index = new IdIndex();
+  private readonly invariants: readonly Property<S>[];
+  private readonly covers: readonly Property<S>[];
+  private readonly covered = new Map<string, boolean>();
+  private readonly coverage = new Map<string, number>();
+  private readonly started = Date.now();
+  private readonly threadIds = new Map<string, number>();
+  private readonly threads: string[] = [];
+  private readonly initIds: number[] = [];
+  private readonly holds: Uint8Vec[];
+  private edgeStart = new Int32Array(1024);
+  /** States whose `edgeStart` is set. */
+  private edgeStartsSet = 0;
+  private edgeTarget = new Int32Array(4096);
+  private edgeThread = new Uint16Array(4096);
+  private edges = 0;
+  private transitions = 0;
+  private depth = 0;
+  private queue = 0;
+
+  constructor(
+    private readonly model: Model<S, A>,
+    private readonly options: SearchOptions,
+    private readonly tracked: readonly Property<S>[],
+  ) {
+    this.store = options.exact ? new ExactStore() : new FingerprintStore();
+    this.invariants = model.properties.filter((p) => p.kind === "always");
+    this.covers = model.properties.filter((p) => p.kind === "sometimes");
+    for (const p of this.covers) this.covered.set(p.name, false);
+    for (const t of model.threads) this.threadId(t);
+    this.holds = tracked.map(() => new Uint8Vec());
+  }
+
+  run(): Exploration {
+    let frontier: Frontier<S, A>[] = [];
+    const inits = this.model.initStates();
+    for (let i = 0; i < inits.length; i++) {
+      const found = this.visit(inits[i]!, -1, i, -1, frontier);
+      if (found === "full") return this.finish(null, "max-states");
+      if (found) return this.finish(found, null);
+    }
+    const maxDepth = this.options.maxDepth ?? Number.POSITIVE_INFINITY;
+    while (frontier.length > 0) {
+      if (this.depth >= maxDepth) return this.finish(null, "max-depth");
+      const next: Frontier<S, A>[] = [];
+      this.queue = frontier.length;
+      for (const entry of frontier) {
+        this.queue--;
+        this.beginEdges(entry.id);
+        for (let i = 0; i < entry.steps.length; i++) {
+          const step = entry.steps[i]!;
+          this.countStep(step);
+          const state = this.model.next(entry.state, step.action);
+          this.transitions++;
+          if ((this.transitions & 0xfff) === 0) {
+            const reason = this.boundHit(next.length);
+            if (reason) return this.finish(null, reason);
+          }
+          const found = this.visit(state, entry.id, i, this.threadId(step.thread), next);
+          if (found === "full") return this.finish(null, "max-states");
+          if (found) return this.finish(found, null);
+        }
+      }
+      frontier = next;
+      this.depth++;
+    }
+    return this.finish(null, null);
+  }
+
+  /**
+   * Stores and checks a generated state (as `bfs.ts` does), records the edge
+   * from its parent and queues it for expansion when it is new.
+   */
+  private visit(
+    state: S,
+    parent: number,
+    stepIndex: number,
+    thread: number,
+    next: Frontier<S, A>[],
+  ): Finding | "full" | null {
+    const encoding = this.model.encode(state);
+    const hash = fingerprint(encoding).lo;
+    const old = this.index.find(hash, encoding, this.store);
+    if (old !== -1) {
+      if (parent !== -1) this.addEdge(old, thread);
+      return null;
+    }
+    const id = this.store.insert(encoding, parent, stepIndex);
+    if (id === -1) throw new Error("state store and id index disagree");
+    this.index.add(id, hash);
+    if (parent !== -1) this.addEdge(id, thread);
+    else this.initIds.push(id);
+    for (let k = 0; k < this.tracked.length; k++) {
+      this.holds[k]!.push(this.tracked[k]!.holds(state) ? 1 : 0);
+    }
+    // From here on the checks of bfs.ts, in the same order.
+    if (this.store.size > (this.options.maxStates ?? Number.POSITIVE_INFINITY)) return "full";
+    for (const p of this.covers) {
+      if (!this.covered.get(p.name) && p.holds(state)) this.covered.set(p.name, true);
+    }
+    const steps = this.model.actions(state);
+    for (const p of this.invariants) {
+      if (!p.holds(state)) {
+        return {
+          verdict: "violated",
+          id,
+          property: p.name,
+          explanation: p.explain?.(state) ?? null,
+        };
+      }
+    }
+    if (steps.length === 0 && this.options.checkDeadlock !== false) {
+      const stuck = this.model.unfinished?.(state) ?? [];
+      if (stuck.length > 0) {
+        return {
+          verdict: "deadlock",
+          id,
+          property: "deadlock",
+          explanation: `no step enabled; unfinished: ${stuck.join(", ")}`,
+        };
+      }
+    }
+    if (steps.length > 0) next.push({ id, state, steps });
+    return null;
+  }
+
+  private threadId(name: string): number {
+    let id = this.threadIds.get(name);
+    if (id === undefined) {
+      id = this.threads.length;
+      if (id > 0xffff) throw new RangeError("more than 65536 threads");
+      this.threadIds.set(name, id);
+      this.threads.push(name);
+    }
+    return id;
+  }
+
+  /** Marks the start of `id`'s edges (states are expanded in increasing id order). */
+  private beginEdges(id: number): void {
+    while (this.edgeStart.length < id + 2) this.edgeStart = grow(this.edgeStart);
+    for (; this.edgeStartsSet <= id; this.edgeStartsSet++)
+      this.edgeStart[this.edgeStartsSet] = this.edges;
+  }
+
+  private addEdge(target: number, thread: number): void {
+    if (this.edges === this.edgeTarget.length) {
+      this.edgeTarget = grow(this.edgeTarget);
+      this.edgeThread = grow(this.edgeThread);
+    }
+    this.edgeTarget[this.edges] = target;
+    this.edgeThread[this.edges] = thread;
+    this.edges++;
+  }
+
+  private countStep(step: Step<A>): void {
+    const key = `${step.thread}:${step.name}`;
+    this.coverage.set(key, (this.coverage.get(key) ?? 0) + 1);
+  }
+
+  private seconds(): number {
+    return (Date.now() - this.started) / 1000;
+  }
+
+  private bytes(): number {
+    return (
+      this.store.bytes() +
+      this.index.bytes() +
+      this.edgeStart.byteLength +
+      this.edgeTarget.byteLength +
+      this.edgeThread.byteLength +
+      this.holds.reduce((sum, h) => sum + h.bytes(), 0)
+    );
+  }
+
+  private boundHit(queued: number): IncompleteReason | null {
+    const seconds = this.seconds();
+    this.options.onProgress?.({
+      distinctStates: this.store.size,
+      transitions: this.transitions,
+      depth: this.depth,
+      queue: this.queue + queued,
+      seconds,
+      storeBytes: this.bytes(),
+    });
+    if (this.options.shouldStop?.()) return "interrupted";
+    if (seconds >= (this.options.maxSeconds ?? Number.POSITIVE_INFINITY)) return "max-seconds";
+    return null;
+  }
+
+  private finish(found: Finding | null, reason: IncompleteReason | null): Exploration {
+    let graph: StateGraph | null = null;
+    if (!found && !reason) {
+      const n = this.store.size;
+      this.beginEdges(n);
+      graph = {
+        size: n,
+        edgeStart: this.edgeStart.subarray(0, n + 1),
+        edgeTarget: this.edgeTarget.subarray(0, this.edges),
+        edgeThread: this.edgeThread.subarray(0, this.edges),
+        threads: this.threads,
+        initIds: this.initIds,
+        holds: this.holds.map((h) => h.view()),
+      };
+    }
+    const seconds = this.seconds();
+    const distinct = this.store.size;
+    return {
+      store: this.store,
+      graph,
+      found,
+      reason,
+      coverage: this.coverage,
+      covered: this.covered,
+      stats: {
+        distinctStates: distinct,
+        transitions: this.transitions,
+        depth: this.depth,
+        seconds,
+        statesPerSecond: seconds > 0 ? distinct / seconds : distinct,
+        collisionProbability: this.store.exact
+          ? 0
+          : collisionProbability(distinct, this.transitions + this.model.initStates().length),
+        storeBytes: this.bytes(),
+        exact: this.store.exact,
+      },
+    };
+  }
+}
+
+/**
+ * Id lookup beside the store: an open-addressing table (linear probing) of
+ * id + 1, keyed by a 32-bit hash of the encoding kept per id. A candidate
+ * with an equal hash is confirmed by `store.matches`, so identity is exactly
+ * the store's (64-bit fingerprint, or the encoding itself in exact mode).
+ */
+class IdIndex {
+  private hashes = new Uint32Array(1024);
+  private table = new Int32Array(1 << 12);
+  private shift = 32 - 12;
+  private count = 0;
+
+  find(hash: number, encoding: ArrayLike<number>, store: StateStore): number {
+    const mask = this.table.length - 1;
+    for (let slot = this.slot(hash); ; slot = (slot + 1) & mask) {
+      const entry = this.table[slot]!;
+      if (entry === 0) return -1;
+      const id = entry - 1;
+      if (this.hashes[id] === hash && store.matches(id, encoding)) return id;
+    }
+  }
+
+  add(id: number, hash: number): void {
+    while (id >= this.hashes.length) this.hashes = grow(this.hashes);
+    this.hashes[id] = hash >>> 0;
+    this.place(this.table, id, this.slot(hash));
+    this.count++;
+    // Keep the load factor at most 1/2.
+    if (this.count * 2 > this.table.length) this.rehash();
+  }
+
+  bytes(): number {
+    return this.hashes.byteLength + this.table.byteLength;
+  }
+
+  /** Fibonacci hashing: the top bits of hash · 2^32/φ. */
+  private slot(hash: number): number {
+    return Math.imul(hash, 0x9e3779b1) >>> this.shift;
+  }
+
+  private place(table: Int32Array, id: number, slot: number): void {
+    const mask = table.length - 1;
+    while (table[slot] !== 0) slot = (slot + 1) & mask;
+    table[slot] = id + 1;
+  }
+
+  private rehash(): void {
+    const table = new Int32Array(this.table.length * 2);
+    this.shift--;
+    this.table = table;
+    for (let id = 0; id < this.count; id++) this.place(table, id, this.slot(this.hashes[id]!));
+  }
+}
+
+class Uint8Vec {
+  private data = new Uint8Array(1024);
+  private size = 0;
+
+  push(v: number): void {
+    if (this.size === this.data.length) this.data = grow(this.data);
+    this.data[this.size++] = v;
+  }
+
+  view(): Uint8Array {
+    return this.data.subarray(0, this.size);
+  }
+
+  bytes(): number {
+    return this.data.byteLength;
+  }
+}
+
+function grow<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "./run-cli.js";
+
+describe("swapcheck check on the reference scenario", () => {
+  it("by default runs the seed's case: anon-swap, order 2, every variant", async () => {
+    const r = await runCli("check");
+    expect(r.status).toBe(1);
+    const rows = r.stdout.split("\n").filter((l) => /^\S+ +anon-swap/.test(l));
+    expect(rows.map((l) => l.split(/\s+/)[0])).toEqual([
+      "per-page",
+      "head-only",
+      "sibling-check",
+      "swapbacked-check",
+      "swapcache-check",
+    ]);
+    expect(r.stdout).toMatch(/head-only\s+anon-swap\s+violated\s+cache-integrity/);
+    // A swimlane: a column per thread, a row per step naming the kernel function,
+    // and under it what changed.
+    expect(r.stdout).toMatch(/^# +reclaim +│ writeback +│ migrate$/m);
+    expect(r.stdout).toMatch(/^\d+ +│ +│ xas_store\(slot 4 ← B\)$/m);
+    expect(r.stdout).toMatch(/^ +slot 4: A→B$/m);
+    expect(r.stdout).toMatch(/^2 +add_to_swap\(A\)/m);
+    expect(r.stdout).toMatch(/A\.refcount 5→0 \(frozen\)/);
+  });
+
+  it("--json gives the documented document", async () => {
+    const r = await runCli("check", "--variant", "head-only", "--json");
+    const doc = JSON.parse(r.stdout);
+    const run = doc.runs[0];
+    expect(run).toMatchObject({
+      model: "migrate-swapcache",
+      variant: "head-only",
+      mapping: "anon-swap",
+      order: 2,
+      chunkShift: 2,
+      verdict: "violated",
+      property: "cache-integrity",
+    });
+    expect(run.trace.steps[0]).toMatchObject({ thread: "reclaim", action: "folio_trylock(A)" });
+    expect(Object.keys(run.stats)).toEqual(
+      expect.arrayContaining([
+        "distinctStates",
+        "transitions",
+        "depth",
+        "seconds",
+        "collisionProbability",
+      ]),
+    );
+  });
+
+  it("a fixed variant holds with exit 0 and trace null", async () => {
+    const r = await runCli(
+      "check",
+      "--variant",
+      "swapcache-check",
+      "--mapping",
+      "anon-swap,shmem,file",
+      "--json",
+    );
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.runs).toHaveLength(3);
+    for (const run of doc.runs) expect([run.verdict, run.trace]).toEqual(["holds", null]);
+  });
+
+  it("a bound that cuts the search gives incomplete and exit 3", async () => {
+    const r = await runCli("check", "--variant", "swapcache-check", "--max-states", "100");
+    expect(r.status).toBe(3);
+    expect(r.stdout).toMatch(/incomplete \(max-states\)/);
+  });
+
+  it.each([
+    [["check", "--variant", "frob"], /unknown variant 'frob'; valid: per-page, head-only/],
+    [["check", "--mapping", "x"], /unknown mapping 'x'; valid: anon-swap/],
+    [["check", "--order", "0"], /--order must be in 1\.\.5/],
+    [["check", "--order", "two"], /--order must be an integer/],
+    [["check", "--chunk-shift", "9"], /--chunk-shift must be in 1\.\.6/],
+    [["check", "--swapin-page", "4"], /--swapin-page must be in 0\.\.3/],
+    [["check", "--threads", "bogus"], /unknown thread 'bogus'/],
+    [["check", "--invariants", "nope"], /unknown invariant 'nope'; valid: no-use-after-free/],
+    [
+      ["check", "--model", "peterson", "--variant", "head-only"],
+      /model peterson has no parameter --variant/,
+    ],
+  ])("bad input %j exits 2 with one line", async (argv, message) => {
+    const r = await runCli(...argv);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stdout).toBe("");
+  });
+
+  it("list names the model, its variants, mappings, threads and invariants", async () => {
+    const r = await runCli("list");
+    expect(r.status).toBe(0);
+    for (const word of [
+      "migrate-swapcache",
+      "sibling-check",
+      "legacy-pagecache",
+      "reclaim-dst",
+      "reuse",
+      "cache-integrity",
+      "delete-assertion",
+    ]) {
+      expect(r.stdout).toContain(word);
+    }
+  });
+});

@@ -1,0 +1,39 @@
+/** Shared helpers for the scenario tests: building runs and an independent reference BFS. */
+import { Set as ImmSet } from "immutable";
+import { migrateSwapcacheModel } from "../../models/migrate-swapcache/index.js";
+import { DEFAULTS, type ScenarioParams } from "../../models/migrate-swapcache/params.js";
+import type { ScenarioState } from "../../models/migrate-swapcache/state.js";
+import type { Model } from "../../src/engine/index.js";
+
+export function scenario(params: Partial<ScenarioParams>) {
+  return migrateSwapcacheModel({ ...DEFAULTS, ...params });
+}
+
+/**
+ * Shortest distance from an initial state to a state that violates some
+ * invariant, by a plain BFS written here: states are compared with
+ * immutable.js value equality (no fingerprints, no encodings, no parent
+ * links). -1 when no violation is reachable.
+ */
+export function referenceViolationDepth<A>(model: Model<ScenarioState, A>): number {
+  const bad = (s: ScenarioState) =>
+    model.properties.some((p) => p.kind === "always" && !p.holds(s));
+  let seen = ImmSet<ScenarioState>().asMutable();
+  let layer = [...model.initStates()];
+  for (const s of layer) seen = seen.add(s);
+  for (let depth = 0; layer.length > 0; depth++) {
+    if (layer.some(bad)) return depth;
+    const next: ScenarioState[] = [];
+    for (const s of layer) {
+      for (const step of model.actions(s)) {
+        const t = model.next(s, step.action);
+        if (!seen.has(t)) {
+          seen = seen.add(t);
+          next.push(t);
+        }
+      }
+    }
+    layer = next;
+  }
+  return -1;
+}
