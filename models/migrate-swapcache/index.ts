@@ -5,7 +5,9 @@
  * of freed frames. See ../../../shared/spec/reference-scenario.md.
  */
 
+import { boundedSpin } from "../../invariants/bounded-spin.js";
 import { asProperty, SCENARIO_INVARIANTS } from "../../invariants/index.js";
+import { progressProperties } from "../../invariants/progress.js";
 import type { Model, Step } from "../../src/engine/index.js";
 import { migrateSteps } from "./migrate.js";
 import type { ScenarioParams } from "./params.js";
@@ -101,7 +103,11 @@ export function migrateSwapcacheModel(params: ScenarioParams): Model<
       return out;
     },
     next: (s, apply) => apply(s),
-    properties: SCENARIO_INVARIANTS.map((inv) => asProperty(inv, setup)),
+    properties: [
+      ...SCENARIO_INVARIANTS.map((inv) => asProperty(inv, setup)),
+      ...(params.spinBound > 0 ? [asProperty(boundedSpin, setup)] : []),
+      ...progressProperties(setup),
+    ],
     encode: encodeState,
     unfinished: (s) => defs.filter((d) => d.unfinished(s)).map((d) => d.name),
     variables: (s) => scenarioVariables(s, setup),

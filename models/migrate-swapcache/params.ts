@@ -108,6 +108,8 @@ export interface ScenarioParams {
    * passes; a smaller bound keeps the state space small).
    */
   readonly migrateRetries: number;
+  /** --bounded-spin N: flag N consecutive failed folio_try_get_rcu calls (0: off). */
+  readonly spinBound: number;
 }
 
 export const DEFAULTS: ScenarioParams = {
@@ -120,6 +122,7 @@ export const DEFAULTS: ScenarioParams = {
   threads: new Set<OptionalThread>(["reclaim-dst", "reuse"]),
   legacyBacking: "both",
   migrateRetries: 1,
+  spinBound: 0,
 };
 
 export const PARAMETERS: readonly ParameterSpec[] = [
@@ -194,6 +197,7 @@ export function parseScenarioParams(model: string, raw: RawParams): ScenarioPara
     throw new ParameterError("--legacy-backing only applies to --mapping legacy-pagecache");
   }
   const migrateRetries = parseIntIn("migrate-retries", raw["migrate-retries"] ?? "1", 0, 10);
+  const spinBound = parseIntIn("bounded-spin", raw["bounded-spin"] ?? "0", 0, 20);
   return mappings.flatMap((mapping) =>
     variants.map((variant) => ({
       variant,
@@ -205,6 +209,7 @@ export function parseScenarioParams(model: string, raw: RawParams): ScenarioPara
       threads,
       legacyBacking,
       migrateRetries,
+      spinBound,
     })),
   );
 }
@@ -221,5 +226,6 @@ export function scenarioRawParams(p: ScenarioParams): RawParams {
     threads: [...p.threads].join(",") || "none",
     ...(p.mapping === "legacy-pagecache" ? { "legacy-backing": p.legacyBacking } : {}),
     "migrate-retries": String(p.migrateRetries),
+    ...(p.spinBound > 0 ? { "bounded-spin": String(p.spinBound) } : {}),
   };
 }

@@ -121,6 +121,11 @@ export const SwapinThread = Record({
   folio: NO_FRAME,
   /** Holds a reference on `folio`. */
   hasRef: false,
+  /**
+   * Consecutive failed folio_try_get_rcu calls, counted only with
+   * --bounded-spin (and capped there) so the state space stays finite.
+   */
+  spins: 0,
 });
 export type SwapinThread = ReturnType<typeof SwapinThread>;
 
@@ -275,7 +280,7 @@ export function encodeState(s: ScenarioState): number[] {
   if (m.xas) out.push(m.xas.index, m.xas.node, m.xas.offset, m.xas.shift, m.xas.sibs);
   else out.push(NULL_XAS);
   for (const t of s.swapins) {
-    out.push(t.pc, t.page, t.orig, t.index, t.folio, t.hasRef ? 1 : 0);
+    out.push(t.pc, t.page, t.orig, t.index, t.folio, t.hasRef ? 1 : 0, t.spins);
   }
   out.push(
     s.reclaimDst.pc,

@@ -74,9 +74,11 @@ export function swapinSteps(s: ScenarioState, setup: Setup, t: number): ThreadSt
       const f = folioOf(s, x);
       const got = folioTryGetRcu(f);
       if (!got) {
+        const bound = setup.params.spinBound;
+        const spins = bound > 0 ? Math.min(me.spins + 1, bound) : 0;
         return [
           step("folio_try_get_rcu", `folio_try_get_rcu(${xName}) fails: refcount 0 → repeat`, (s) =>
-            set(s, { pc: Swapin.Load, folio: -1 }),
+            set(s, { pc: Swapin.Load, folio: -1, spins }),
           ),
         ];
       }

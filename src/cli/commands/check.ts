@@ -7,11 +7,12 @@ import {
   type ModelRun,
   models,
 } from "../../../models/registry.js";
-import { search } from "../../engine/index.js";
+import { checkLiveness, search } from "../../engine/index.js";
 import { ParameterError, type RawParams } from "../../params.js";
 import { exitStatusFor } from "../exit-status.js";
 import { type Io, useColor } from "../io.js";
 import { checkWritable, writeOutputFile } from "../output-file.js";
+import { selectProperties } from "../select-properties.js";
 import { type RunReport, reportJson } from "../report/json.js";
 import { reportText } from "../report/text.js";
 import { traceFileText, traceToFile } from "../trace-file.js";
@@ -26,6 +27,9 @@ export interface CheckArgs {
   deadlock: boolean;
   json: boolean;
   invariants?: string;
+  property?: string;
+  liveness: boolean;
+  fairness: string;
   "trace-out"?: string;
   force: boolean;
   "full-states": boolean;
@@ -45,26 +49,6 @@ function positive(option: string, value: number | undefined): number | undefined
     throw new ParameterError(`--${option} must be a non-negative number, got ${value}`);
   }
   return value;
-}
-
-/** Keeps only the named invariants (`--invariants a,b`); cover goals stay. */
-function selectInvariants(runs: ModelRun[], names: string | undefined): ModelRun[] {
-  if (names === undefined || names === "all") return runs;
-  const wanted = names.split(",").map((n) => n.trim());
-  return runs.map((run) => {
-    const known = run.model.properties.filter((p) => p.kind === "always").map((p) => p.name);
-    for (const w of wanted) {
-      if (!known.includes(w)) {
-        throw new ParameterError(
-          `unknown invariant '${w}'; valid: ${[...known, "all"].join(", ")}`,
-        );
-      }
-    }
-    const properties = run.model.properties.filter(
-      (p) => p.kind !== "always" || wanted.includes(p.name),
-    );
-    return { ...run, model: { ...run.model, properties } };
-  });
 }
 
 /** --trace-out: the first counterexample as a JSON trace (see trace-file.ts). */
@@ -109,7 +93,15 @@ export function runCheck(args: CheckArgs, io: Io): number {
     const v = args[name];
     if (v !== undefined) raw[name] = String(v);
   }
-  const runs = selectInvariants(entry.configure(raw as RawParams), args.invariants);
+  const fairness = args.fairness;
+  if (fairness !== "weak" && fairness !== "none") {
+    throw new ParameterError(`unknown fairness '${fairness}'; valid: weak, none`);
+  }
+  const { runs, liveness } = selectProperties(entry.configure(raw as RawParams), {
+    invariants: args.invariants,
+    property: args.property,
+    liveness: args.liveness,
+  });
   const traceOut = args["trace-out"];
   if (traceOut !== undefined) checkWritable("--trace-out", traceOut, args.force);
   const bounds = {
@@ -123,7 +115,7 @@ export function runCheck(args: CheckArgs, io: Io): number {
   const reports: RunReport[] = runs.map((run) => ({
     modelName: entry.name,
     run,
-    result: search(run.model, bounds),
+    result: liveness ? checkLiveness(run.model, { ...bounds, fairness }) : search(run.model, bounds),
   }));
   const textOptions = { fullStates: args["full-states"], color: useColor(io, args.color) };
   io.out(args.json ? reportJson(reports) : reportText(reports, textOptions));
@@ -174,7 +166,23 @@ export function checkCommand(
         .option("invariants", {
           type: "string",
           requiresArg: true,
-          describe: "check only these invariants (comma-separated names, or all)",
+          describe: "check only these invariants (comma-separated names, all, or none)",
+        })
+        .option("property", {
+          type: "string",
+          requiresArg: true,
+          describe: "check exactly these properties (invariants or liveness, comma-separated)",
+        })
+        .option("liveness", {
+          type: "boolean",
+          default: false,
+          describe: "also check liveness (progress) properties: find fair lassos",
+        })
+        .option("fairness", {
+          type: "string",
+          default: "weak",
+          requiresArg: true,
+          describe: "fairness for liveness: weak (every continuously enabled thread steps) or none",
         })
         .option("json", { type: "boolean", default: false, describe: "print one JSON document" })
         .option("trace-out", {
@@ -200,7 +208,11 @@ export function checkCommand(
         .option("color", { type: "boolean", describe: "colour on a terminal (--no-color: never)" })
         .example("$0 check", "the seed's case: anon-swap, order 2, every variant")
         .example("$0 check --variant head-only --trace-out t.json", "record the counterexample")
-        .example("$0 check --variant all --mapping all --order 3", "a row of the verdict table");
+        .example("$0 check --variant all --mapping all --order 3", "a row of the verdict table")
+        .example(
+          "$0 check --variant head-only --threads none --property lookup-progress",
+          "the RCU stall as a lasso",
+        );
       for (const name of modelParameterNames()) {
         const spec = models()
           .flatMap((m) => m.parameters)

@@ -16,13 +16,20 @@ export interface SwimlaneOptions {
 const STEP_COL = 4;
 const SEPARATOR = " │ ";
 
-/** Splits text into lines of at most `width` characters, at spaces where possible. */
+/**
+ * Splits text into lines of at most `width` characters: at spaces where
+ * possible, else after `(`, `_` or `,` (kernel identifiers are long), else
+ * anywhere.
+ */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let rest = text;
   while (rest.length > width) {
     let cut = rest.lastIndexOf(" ", width);
-    if (cut <= width / 3) cut = width;
+    if (cut <= width / 3) {
+      const soft = Math.max(...["(", "_", ","].map((c) => rest.lastIndexOf(c, width - 1)));
+      cut = soft > width / 3 ? soft + 1 : width;
+    }
     lines.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
   }
@@ -156,6 +163,6 @@ export function swimlane<S, A>(
       ? "deadlock: no thread can take a step"
       : `violated: ${result.property}${prop ? ` — ${prop.description}` : ""}`;
   out.push(...wrap(headline, width).map((l) => paint("1;31", l)));
-  if (result.explanation) out.push(...wrap(`  ${result.explanation}`, width));
+  if (result.explanation) out.push(...wrap(result.explanation, width - 2).map((l) => `  ${l}`));
   return out.join("\n");
 }
