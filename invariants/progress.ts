@@ -11,8 +11,9 @@
  *   refuses it, the fault starts again) leaves RCU each time, so
  *   lookup-progress holds while this fails.
  */
-import type { Property } from "../src/engine/index.js";
+
 import { type ScenarioState, type Setup, Swapin } from "../models/migrate-swapcache/state.js";
+import type { Property } from "../src/engine/index.js";
 
 const IN_RCU: ReadonlySet<Swapin> = new Set([Swapin.Load, Swapin.TryGet, Swapin.Reload]);
 
@@ -37,7 +38,8 @@ export function progressProperties(setup: Setup): Property<ScenarioState>[] {
           const me = s.swapins.get(t)!;
           return me.pc === Swapin.Done || (me.pc === Swapin.Fault && me.page < 0);
         },
-        explain: (s: ScenarioState) => `${thread}'s fault on pte ${s.swapins.get(t)!.page} never completes`,
+        explain: (s: ScenarioState) =>
+          `${thread}'s fault on pte ${s.swapins.get(t)!.page} never completes`,
       },
     ];
   });

@@ -12,11 +12,23 @@ import { checkCommand } from "./commands/check.js";
 import { listCommand } from "./commands/list.js";
 import { replayCommand } from "./commands/replay.js";
 import { EXIT_USAGE } from "./exit-status.js";
+import { installSignalHandlers } from "./interrupt.js";
 import { type Io, processIo, useColor } from "./io.js";
 import { TOOL_VERSION } from "./version.js";
 
+const COMMANDS = ["check", "list", "replay", "simulate", "completion"];
+
 /** Runs the CLI on `argv` (without node and script) and returns the exit status. */
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io = processIo,
+  debug = false,
+): Promise<number> {
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith("-") && !COMMANDS.includes(first)) {
+    io.err(`swapcheck: unknown command '${first}'; valid: ${COMMANDS.slice(0, -1).join(", ")}\n`);
+    return EXIT_USAGE;
+  }
   let status = 0;
   const setStatus = (n: number) => {
     status = n;
@@ -26,7 +38,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command(checkCommand(io, setStatus))
     .command(listCommand(io))
     .command(replayCommand(io, setStatus, useColor(io, !argv.includes("--no-color"))))
-    .demandCommand(1, "name a command: check, list or replay")
+    .completion("completion", "print a bash/zsh completion script")
+    .demandCommand(1, "name a command: check, list, replay or simulate")
     .strict()
     .recommendCommands()
     .help()
@@ -34,8 +47,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      // Throwing stops yargs before any handler runs.
-      throw err ?? new ParameterError(msg);
+      // Throwing stops yargs before any handler runs. Its own usage errors
+      // (YError) become ours; anything else is a real failure.
+      if (err && err.name !== "YError") throw err;
+      throw new ParameterError(msg ?? err?.message ?? "bad usage");
     })
     .showHelpOnFail(false);
   try {
@@ -47,6 +62,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   } catch (err) {
     if (err instanceof ParameterError) {
       io.err(`swapcheck: ${err.message}\n`);
+      if (debug) io.err(`${err.stack}\n`);
       return EXIT_USAGE;
     }
     throw err;
@@ -66,7 +82,12 @@ function isEntryPoint(): boolean {
 
 if (isEntryPoint()) {
   const debug = process.argv.includes("--debug");
-  main(process.argv.slice(2).filter((a) => a !== "--debug")).then(
+  installSignalHandlers();
+  main(
+    process.argv.slice(2).filter((a) => a !== "--debug"),
+    processIo,
+    debug,
+  ).then(
     (status) => {
       process.exitCode = status;
     },

@@ -14,7 +14,8 @@ export interface PropertySelection {
   readonly liveness: boolean;
 }
 
-const isLiveness = (p: Property<unknown>) => p.kind === "always-eventually" || p.kind === "eventually";
+const isLiveness = (p: Property<unknown>) =>
+  p.kind === "always-eventually" || p.kind === "eventually";
 
 function names(text: string): string[] {
   return text
@@ -28,7 +29,12 @@ function matches(wanted: readonly string[], name: string): boolean {
   return wanted.some((w) => name === w || name.startsWith(`${w}(`));
 }
 
-function requireKnown(what: string, wanted: readonly string[], known: readonly string[], extra: string[]) {
+function requireKnown(
+  what: string,
+  wanted: readonly string[],
+  known: readonly string[],
+  extra: string[],
+) {
   for (const w of wanted) {
     if (!known.some((k) => matches([w], k))) {
       throw new ParameterError(`unknown ${what} '${w}'; valid: ${[...known, ...extra].join(", ")}`);
@@ -49,7 +55,12 @@ export function selectProperties(
     let keep: (p: Property<unknown>) => boolean = () => true;
     if (opts.property !== undefined) {
       const wanted = names(opts.property);
-      requireKnown("property", wanted, all.filter((p) => p.kind !== "sometimes").map((p) => p.name), []);
+      requireKnown(
+        "property",
+        wanted,
+        all.filter((p) => p.kind !== "sometimes").map((p) => p.name),
+        [],
+      );
       if (all.some((p) => matches(wanted, p.name) && isLiveness(p))) liveness = true;
       keep = (p) => p.kind === "sometimes" || matches(wanted, p.name);
     } else if (opts.invariants !== undefined && opts.invariants !== "all") {

@@ -6,6 +6,7 @@
  * before any of depth d + 1, so the first violation found is at the lowest
  * depth: its counterexample has minimal length.
  */
+import { drain, drainAsync, type Slices } from "./drain.js";
 import { countSwitches, fewestSwitchesPath } from "./fewest-switches.js";
 import { collisionProbability } from "./fingerprint.js";
 import type { Model, Property, Step } from "./model.js";
@@ -21,6 +22,12 @@ export interface SearchOptions {
   readonly maxStates?: number;
   readonly maxDepth?: number;
   readonly maxSeconds?: number;
+  /**
+   * Stop (as `incomplete`) before the heap and typed arrays in use reach
+   * this many bytes: the seen-set, the frontier's states and everything else
+   * the search holds.
+   */
+  readonly maxMemoryBytes?: number;
   /** Polled during the search; returning true stops it as `interrupted`. */
   readonly shouldStop?: () => boolean;
   /**
@@ -54,8 +61,22 @@ interface Found {
   readonly explanation: string | null;
 }
 
+/** Bytes of JavaScript heap and array buffers in use (what running out of memory is about). */
+export function memoryInUse(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
 export function search<S, A>(model: Model<S, A>, options: SearchOptions = {}): SearchResult<S> {
-  return new Search(model, options).run();
+  return drain(new Search(model, options).slices());
+}
+
+/** `search` that lets the event loop run between slices (signals, progress). */
+export function searchAsync<S, A>(
+  model: Model<S, A>,
+  options: SearchOptions = {},
+): Promise<SearchResult<S>> {
+  return drainAsync(new Search(model, options).slices());
 }
 
 class Search<S, A> {
@@ -79,7 +100,8 @@ class Search<S, A> {
     for (const p of this.covers) this.covered.set(p.name, false);
   }
 
-  run(): SearchResult<S> {
+  /** The exploration, yielding every 4096 transitions (see drain.ts). */
+  *slices(): Slices<SearchResult<S>> {
     let frontier: Frontier<S, A>[] = [];
     const inits = this.model.initStates();
     for (let i = 0; i < inits.length; i++) {
@@ -100,6 +122,7 @@ class Search<S, A> {
           const state = this.model.next(entry.state, step.action);
           this.transitions++;
           if ((this.transitions & 0xfff) === 0) {
+            yield;
             const reason = this.boundHit(next.length);
             if (reason) return this.finish(null, reason);
           }
@@ -198,6 +221,9 @@ class Search<S, A> {
     });
     if (this.options.shouldStop?.()) return "interrupted";
     if (seconds >= (this.options.maxSeconds ?? Number.POSITIVE_INFINITY)) return "max-seconds";
+    if (memoryInUse() >= (this.options.maxMemoryBytes ?? Number.POSITIVE_INFINITY)) {
+      return "max-memory";
+    }
     return null;
   }
 
@@ -221,6 +247,7 @@ class Search<S, A> {
         collisionProbability: this.store.exact
           ? 0
           : collisionProbability(distinct, this.transitions + this.model.initStates().length),
+        initialStates: this.model.initStates().length,
         storeBytes: this.store.bytes(),
         exact: this.store.exact,
       },

@@ -21,7 +21,8 @@
  * to candidate ids and asks the store (`matches`) which one it is.
  */
 
-import type { SearchOptions } from "./bfs.js";
+import { memoryInUse, type SearchOptions } from "./bfs.js";
+import type { Slices } from "./drain.js";
 import { collisionProbability, fingerprint } from "./fingerprint.js";
 import type { Model, Property, Step } from "./model.js";
 import type { IncompleteReason, SearchStats, Verdict } from "./result.js";
@@ -68,8 +69,8 @@ export function explore<S, A>(
   model: Model<S, A>,
   options: SearchOptions,
   tracked: readonly Property<S>[],
-): Exploration {
-  return new Explorer(model, options, tracked).run();
+): Slices<Exploration> {
+  return new Explorer(model, options, tracked).slices();
 }
 
 interface Frontier<S, A> {
@@ -113,7 +114,8 @@ class Explorer<S, A> {
     this.holds = tracked.map(() => new Uint8Vec());
   }
 
-  run(): Exploration {
+  /** The exploration, yielding every 4096 transitions (see drain.ts). */
+  *slices(): Slices<Exploration> {
     let frontier: Frontier<S, A>[] = [];
     const inits = this.model.initStates();
     for (let i = 0; i < inits.length; i++) {
@@ -135,6 +137,7 @@ class Explorer<S, A> {
           const state = this.model.next(entry.state, step.action);
           this.transitions++;
           if ((this.transitions & 0xfff) === 0) {
+            yield;
             const reason = this.boundHit(next.length);
             if (reason) return this.finish(null, reason);
           }
@@ -266,6 +269,9 @@ class Explorer<S, A> {
     });
     if (this.options.shouldStop?.()) return "interrupted";
     if (seconds >= (this.options.maxSeconds ?? Number.POSITIVE_INFINITY)) return "max-seconds";
+    if (memoryInUse() >= (this.options.maxMemoryBytes ?? Number.POSITIVE_INFINITY)) {
+      return "max-memory";
+    }
     return null;
   }
 
@@ -302,6 +308,7 @@ class Explorer<S, A> {
         collisionProbability: this.store.exact
           ? 0
           : collisionProbability(distinct, this.transitions + this.model.initStates().length),
+        initialStates: this.model.initStates().length,
         storeBytes: this.bytes(),
         exact: this.store.exact,
       },

@@ -1,13 +1,13 @@
 /** The engine's public surface: it knows nothing of kernels. */
 
 export type { Progress, SearchOptions } from "./bfs.js";
-export { search } from "./bfs.js";
+export { memoryInUse, search, searchAsync } from "./bfs.js";
 export type { FewestSwitchesResult } from "./fewest-switches.js";
 export { fewestSwitchesPath, isSwitch } from "./fewest-switches.js";
 export type { Fingerprint } from "./fingerprint.js";
 export { collisionProbability, fingerprint } from "./fingerprint.js";
 export type { Fairness, LivenessOptions } from "./liveness.js";
-export { checkLiveness } from "./liveness.js";
+export { checkLiveness, checkLivenessAsync } from "./liveness.js";
 export type { Model, Property, PropertyKind, Step, Variable } from "./model.js";
 export type {
   IncompleteReason,

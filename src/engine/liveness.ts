@@ -27,6 +27,7 @@
  *    indices from the initial state and validated against the store.
  */
 import { type SearchOptions, search } from "./bfs.js";
+import { drain, drainAsync, type Slices } from "./drain.js";
 import { explore, type StateGraph } from "./graph.js";
 import type { Model, Property } from "./model.js";
 import type { SearchResult, Trace } from "./result.js";
@@ -54,12 +55,27 @@ export function checkLiveness<S, A>(
   model: Model<S, A>,
   options: LivenessOptions = {},
 ): SearchResult<S> {
+  return drain(livenessSlices(model, options));
+}
+
+/** `checkLiveness` that lets the event loop run between slices (signals, progress). */
+export function checkLivenessAsync<S, A>(
+  model: Model<S, A>,
+  options: LivenessOptions = {},
+): Promise<SearchResult<S>> {
+  return drainAsync(livenessSlices(model, options));
+}
+
+function* livenessSlices<S, A>(
+  model: Model<S, A>,
+  options: LivenessOptions,
+): Slices<SearchResult<S>> {
   const fairness = options.fairness ?? "weak";
   if (fairness !== "weak" && fairness !== "none") {
     throw new RangeError(`unknown fairness "${String(fairness)}"`);
   }
   const properties = selectProperties(model, options.properties);
-  const ex = explore(model, options, properties);
+  const ex = yield* explore(model, options, properties);
   const base = {
     incompleteReason: ex.reason,
     stats: ex.stats,

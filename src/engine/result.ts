@@ -3,7 +3,12 @@
 export type Verdict = "holds" | "violated" | "deadlock" | "incomplete";
 
 /** Why an exploration stopped before it was complete. */
-export type IncompleteReason = "max-states" | "max-depth" | "max-seconds" | "interrupted";
+export type IncompleteReason =
+  | "max-states"
+  | "max-depth"
+  | "max-seconds"
+  | "max-memory"
+  | "interrupted";
 
 export interface TraceStep<S> {
   readonly thread: string;
@@ -51,6 +56,8 @@ export interface SearchStats {
   readonly statesPerSecond: number;
   /** TLC's optimistic fingerprint collision estimate; 0 in exact mode. */
   readonly collisionProbability: number;
+  /** Initial states (so that matched = transitions + initial states − distinct states). */
+  readonly initialStates?: number;
   /** Bytes used by the seen-set's structures. */
   readonly storeBytes: number;
   readonly exact: boolean;

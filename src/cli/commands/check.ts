@@ -7,14 +7,17 @@ import {
   type ModelRun,
   models,
 } from "../../../models/registry.js";
-import { checkLiveness, search } from "../../engine/index.js";
+import { checkLivenessAsync, type Fairness, searchAsync } from "../../engine/index.js";
 import { ParameterError, type RawParams } from "../../params.js";
 import { exitStatusFor } from "../exit-status.js";
+import { SIGNAL_EXIT, stopSignal } from "../interrupt.js";
 import { type Io, useColor } from "../io.js";
 import { checkWritable, writeOutputFile } from "../output-file.js";
-import { selectProperties } from "../select-properties.js";
+import { progressLine } from "../progress.js";
+import { htmlReport } from "../report/html.js";
 import { type RunReport, reportJson } from "../report/json.js";
 import { reportText } from "../report/text.js";
+import { selectProperties } from "../select-properties.js";
 import { traceFileText, traceToFile } from "../trace-file.js";
 import { TOOL_VERSION } from "../version.js";
 
@@ -23,6 +26,9 @@ export interface CheckArgs {
   "max-states"?: number;
   "max-depth"?: number;
   "max-seconds"?: number;
+  "max-memory"?: number;
+  progress?: boolean;
+  quiet: boolean;
   exact: boolean;
   deadlock: boolean;
   json: boolean;
@@ -31,6 +37,7 @@ export interface CheckArgs {
   liveness: boolean;
   fairness: string;
   "trace-out"?: string;
+  html?: string;
   force: boolean;
   "full-states": boolean;
   "fewest-switches": boolean;
@@ -79,48 +86,103 @@ function writeTrace(
   io.err(`swapcheck: trace of ${first.run.title} written to ${path}${more}\n`);
 }
 
-export function runCheck(args: CheckArgs, io: Io): number {
+/** The model entry and its runs for the command line's model and parameters. */
+export function resolveRuns(args: { model: string; [param: string]: unknown }): {
+  entry: ModelEntry;
+  runs: ModelRun[];
+} {
   const entry = findModel(args.model);
   if (!entry) {
-    throw new ParameterError(
-      `unknown model '${args.model}'; valid: ${models()
-        .map((m) => m.name)
-        .join(", ")}`,
-    );
+    const valid = models()
+      .map((m) => m.name)
+      .join(", ");
+    throw new ParameterError(`unknown model '${args.model}'; valid: ${valid}`);
   }
   const raw: Record<string, string | undefined> = {};
   for (const name of modelParameterNames()) {
     const v = args[name];
     if (v !== undefined) raw[name] = String(v);
   }
+  return { entry, runs: entry.configure(raw as RawParams) };
+}
+
+/** The exit status: 130/143 when a signal stopped the search, else by verdict. */
+function exitStatus(reports: readonly RunReport[]): number {
+  const signal = stopSignal();
+  if (signal && reports.some((r) => r.result.incompleteReason === "interrupted")) {
+    return SIGNAL_EXIT[signal];
+  }
+  return exitStatusFor(reports.map((r) => r.result.verdict));
+}
+
+export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   const fairness = args.fairness;
   if (fairness !== "weak" && fairness !== "none") {
     throw new ParameterError(`unknown fairness '${fairness}'; valid: weak, none`);
   }
-  const { runs, liveness } = selectProperties(entry.configure(raw as RawParams), {
+  const fair: Fairness = fairness;
+  const resolved = resolveRuns(args);
+  const { entry } = resolved;
+  const { runs, liveness } = selectProperties(resolved.runs, {
     invariants: args.invariants,
     property: args.property,
     liveness: args.liveness,
   });
+  if (!liveness && args.fairness !== "weak") {
+    throw new ParameterError("--fairness only applies to liveness: add --liveness or --property");
+  }
+  if (args.json && (args["full-states"] || args.quiet)) {
+    throw new ParameterError(
+      "--json contradicts --full-states and --quiet: the JSON has everything",
+    );
+  }
   const traceOut = args["trace-out"];
   if (traceOut !== undefined) checkWritable("--trace-out", traceOut, args.force);
-  const bounds = {
+  if (args.html !== undefined) checkWritable("--html", args.html, args.force);
+  const maxMemory = positive("max-memory", args["max-memory"]);
+  const options = {
     fewestSwitches: args["fewest-switches"],
     maxStates: positive("max-states", args["max-states"]),
     maxDepth: positive("max-depth", args["max-depth"]),
     maxSeconds: positive("max-seconds", args["max-seconds"]),
+    maxMemoryBytes: maxMemory === undefined ? undefined : maxMemory * 1024 * 1024,
     exact: args.exact,
     checkDeadlock: args.deadlock,
+    shouldStop: () => stopSignal() !== null,
+    fairness: fair,
   };
-  const reports: RunReport[] = runs.map((run) => ({
-    modelName: entry.name,
-    run,
-    result: liveness ? checkLiveness(run.model, { ...bounds, fairness }) : search(run.model, bounds),
-  }));
-  const textOptions = { fullStates: args["full-states"], color: useColor(io, args.color) };
+  const showProgress = !args.quiet && (args.progress ?? io.stderrIsTTY);
+  const reports: RunReport[] = [];
+  for (const run of runs) {
+    const progress = progressLine(io, showProgress, run.title);
+    const opts = { ...options, onProgress: progress.onProgress };
+    const result = liveness
+      ? await checkLivenessAsync(run.model, opts)
+      : await searchAsync(run.model, opts);
+    progress.done();
+    reports.push({ modelName: entry.name, run, result });
+    if (stopSignal()) break;
+  }
+  const bounds = (["max-states", "max-depth", "max-seconds", "max-memory"] as const)
+    .filter((b) => args[b] !== undefined)
+    .map((b) => `--${b} ${args[b]}`);
+  const textOptions = {
+    fullStates: args["full-states"],
+    color: useColor(io, args.color),
+    quiet: args.quiet,
+    mode: { liveness, fairness, deadlock: args.deadlock, bounds },
+  };
   io.out(args.json ? reportJson(reports) : reportText(reports, textOptions));
   if (traceOut !== undefined) writeTrace(entry, reports, traceOut, args.force, io);
-  return exitStatusFor(reports.map((r) => r.result.verdict));
+  if (args.html !== undefined) {
+    const runsWithResults = reports.map((r) => ({ ...r.run, result: r.result }));
+    const html = htmlReport(runsWithResults, {
+      tool: `swapcheck ${TOOL_VERSION}`,
+      model: entry.name,
+    });
+    writeOutputFile("--html", args.html, html, args.force);
+  }
+  return exitStatus(reports);
 }
 
 export function checkCommand(
@@ -147,6 +209,20 @@ export function checkCommand(
           type: "number",
           requiresArg: true,
           describe: "stop after this many BFS levels",
+        })
+        .option("max-memory", {
+          type: "number",
+          requiresArg: true,
+          describe: "stop before the search holds this many MB",
+        })
+        .option("progress", {
+          type: "boolean",
+          describe: "progress line on stderr (default: only when stderr is a terminal)",
+        })
+        .option("quiet", {
+          type: "boolean",
+          default: false,
+          describe: "print only the one-line-per-run table",
         })
         .option("max-seconds", {
           type: "number",
@@ -190,6 +266,11 @@ export function checkCommand(
           requiresArg: true,
           describe: "write the first counterexample as a JSON trace (for `swapcheck replay`)",
         })
+        .option("html", {
+          type: "string",
+          requiresArg: true,
+          describe: "write a self-contained HTML report (swimlane + state inspector)",
+        })
         .option("force", {
           type: "boolean",
           default: false,
@@ -225,6 +306,6 @@ export function checkCommand(
       }
       return b as unknown as Argv<CheckArgs>;
     },
-    handler: (args) => setStatus(runCheck(args, io)),
+    handler: async (args) => setStatus(await runCheck(args, io)),
   };
 }

@@ -56,7 +56,55 @@ export function summaryTable(reports: readonly RunReport[]): string {
   return `${title}\n${table([header, ...rows])}`;
 }
 
-export interface TextOptions extends SwimlaneOptions {}
+export interface TextOptions extends SwimlaneOptions {
+  /** Only the one-line-per-run table. */
+  readonly quiet?: boolean;
+  /** What the search was asked to do, for the summary. */
+  readonly mode?: SearchMode;
+}
+
+/** The search settings a summary reports. */
+export interface SearchMode {
+  readonly liveness: boolean;
+  readonly fairness: string;
+  readonly deadlock: boolean;
+  readonly bounds: readonly string[];
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * A SPIN-like summary of one run: search mode and bounds; states stored and
+ * matched, transitions, depth; memory of the seen-set, fingerprint bits and
+ * the collision bound; seconds.
+ */
+export function runSummary(r: RunReport, mode: SearchMode): string {
+  const st = r.result.stats;
+  const matched = st.transitions + (st.initialStates ?? 1) - st.distinctStates;
+  const kind = mode.liveness
+    ? `breadth-first + fair-cycle search (${mode.fairness} fairness)`
+    : "breadth-first";
+  const storage = st.exact ? "exact states" : "64-bit fingerprints";
+  const v = r.result.verdict;
+  const done =
+    v === "incomplete"
+      ? `incomplete (${r.result.incompleteReason}), nothing proved`
+      : v === "holds"
+        ? "complete"
+        : "stopped at the first counterexample";
+  const bounds = mode.bounds.length > 0 ? mode.bounds.join(", ") : "no bounds";
+  const collision = st.exact
+    ? "no collisions (exact)"
+    : `P(collision) ≤ ${st.collisionProbability.toExponential(1)}`;
+  return [
+    `${r.run.title}: ${done}`,
+    `  ${kind}, ${storage}, deadlock check ${mode.deadlock ? "on" : "off"}, ${bounds}`,
+    `  ${st.distinctStates} states stored, ${Math.max(0, matched)} matched, ` +
+      `${st.transitions} transitions, depth ${st.depth}`,
+    `  store ${(st.storeBytes / MB).toFixed(1)} MB, ${collision}, ${st.seconds.toFixed(2)} s ` +
+      `(${Math.round(st.statesPerSecond)} states/s)`,
+  ].join("\n");
+}
 
 /** The counterexample of one run: its length and switches, then the swimlane. */
 export function traceText(r: RunReport, options: TextOptions = {}): string {
@@ -74,11 +122,16 @@ export function traceText(r: RunReport, options: TextOptions = {}): string {
 
 export function reportText(reports: readonly RunReport[], options: TextOptions = {}): string {
   const parts = [summaryTable(reports)];
+  if (options.quiet) return `${parts[0]}\n`;
   for (const r of reports) if (r.result.trace) parts.push(traceText(r, options));
+  if (options.mode) {
+    const mode = options.mode;
+    parts.push(reports.map((r) => runSummary(r, mode)).join("\n"));
+  }
   const incomplete = reports.filter((r) => r.result.verdict === "incomplete");
   if (incomplete.length > 0) {
     parts.push(
-      `${incomplete.length} run(s) stopped at a bound: nothing is proved for them (incomplete).`,
+      `${incomplete.length} run(s) stopped before the search was complete: nothing is proved for them.`,
     );
   }
   return `${parts.join("\n\n")}\n`;
