@@ -7,6 +7,7 @@
 import { SCENARIO_INVARIANTS } from "../invariants/index.js";
 import type { Model } from "../src/engine/index.js";
 import { type ParameterSpec, type RawParams, rejectUnknown } from "../src/params.js";
+import { stepCatalogue } from "./migrate-swapcache/catalogue.js";
 import { migrateSwapcacheModel } from "./migrate-swapcache/index.js";
 import {
   PARAMETERS,
@@ -14,6 +15,7 @@ import {
   SCENARIO_THREADS,
   scenarioRawParams,
 } from "./migrate-swapcache/params.js";
+import { makeSetup } from "./migrate-swapcache/state.js";
 import { counterGridModel, lockOrderModel, naiveMutexModel, petersonModel } from "./toy/index.js";
 
 /** A model as the CLI sees it: state and action types erased (methods are bivariant). */
@@ -27,6 +29,14 @@ export interface ModelRun {
   /** The parameters of this run, as reports show them (e.g. variant, mapping). */
   readonly params: Readonly<Record<string, string | number>>;
   readonly model: AnyModel;
+  /** Every step the run's code contains (for coverage); `core` steps must all run in a proof. */
+  readonly catalogue?: readonly {
+    readonly thread: string;
+    readonly name: string;
+    readonly core: boolean;
+  }[];
+  /** The parameter that selects the fix under test (e.g. `variant`), for vacuity witnesses. */
+  readonly fixParameter?: string;
 }
 
 export interface ModelEntry {
@@ -84,6 +94,8 @@ const migrateSwapcache: ModelEntry = {
         threads: [...p.threads].join(",") || "none",
       },
       model: migrateSwapcacheModel(p),
+      catalogue: stepCatalogue(p, makeSetup(p).swapinNames),
+      fixParameter: "variant",
     }));
   },
 };

@@ -10,13 +10,14 @@ import yargs from "yargs";
 import { ParameterError } from "../params.js";
 import { checkCommand } from "./commands/check.js";
 import { listCommand } from "./commands/list.js";
+import { proveCommand } from "./commands/prove.js";
 import { replayCommand } from "./commands/replay.js";
 import { EXIT_USAGE } from "./exit-status.js";
 import { installSignalHandlers } from "./interrupt.js";
 import { type Io, processIo, useColor } from "./io.js";
 import { TOOL_VERSION } from "./version.js";
 
-const COMMANDS = ["check", "list", "replay", "simulate", "completion"];
+const COMMANDS = ["check", "prove", "list", "replay", "simulate", "completion"];
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit status. */
 export async function main(
@@ -37,9 +38,10 @@ export async function main(
     .scriptName("swapcheck")
     .command(checkCommand(io, setStatus))
     .command(listCommand(io))
+    .command(proveCommand(io, setStatus))
     .command(replayCommand(io, setStatus, useColor(io, !argv.includes("--no-color"))))
     .completion("completion", "print a bash/zsh completion script")
-    .demandCommand(1, "name a command: check, list, replay or simulate")
+    .demandCommand(1, "name a command: check, prove, list, replay or simulate")
     .strict()
     .recommendCommands()
     .help()

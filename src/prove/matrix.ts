@@ -1,0 +1,149 @@
+/**
+ * Proving a fix: run a matrix of configurations and, for every cell where
+ * nothing is violated, gather the three pieces of evidence that turn "no
+ * violation found" into a proof:
+ *   1. completeness: the search was exhaustive (no bound hit), with the
+ *      fingerprint collision bound;
+ *   2. coverage: every core step of every thread ran at least once (the
+ *      model's step catalogue; unreached branches are listed too);
+ *   3. a vacuity witness: the same configuration with the fix replaced by
+ *      a baseline (e.g. `head-only`) is violated, so the search can tell
+ *      the fix from the bug.
+ */
+import type { ModelEntry, ModelRun } from "../../models/registry.js";
+import {
+  checkLivenessAsync,
+  type SearchOptions,
+  type SearchResult,
+  searchAsync,
+} from "../engine/index.js";
+import { ParameterError, type RawParams } from "../params.js";
+
+export type CellStatus =
+  /** Holds with complete search, full core coverage and a violated baseline. */
+  | "proved"
+  /** Holds, but some core step never ran. */
+  | "vacuous"
+  /** Holds, but the baseline holds too (or this is the baseline): nothing shows the fix matters. */
+  | "no-witness"
+  | "violated"
+  | "incomplete";
+
+export interface Witness {
+  readonly baseline: string;
+  readonly verdict: SearchResult<unknown>["verdict"];
+  readonly property: string | null;
+  readonly length: number | null;
+}
+
+export interface Cell {
+  readonly run: ModelRun;
+  readonly result: SearchResult<unknown>;
+  readonly status: CellStatus;
+  /** Core steps of the catalogue never taken, as `thread:name`. */
+  readonly unreachedCore: readonly string[];
+  /** Other catalogued steps (branches) never taken. */
+  readonly unreachedBranches: readonly string[];
+  /** Number of catalogued steps. */
+  readonly catalogued: number;
+  /** The baseline run, when the cell holds and is not itself the baseline. */
+  readonly witness: Witness | null;
+}
+
+export interface ProveOptions extends SearchOptions {
+  /** The value of the run's fix parameter that stands for "no fix". */
+  readonly baseline: string;
+  /** Check liveness properties too (the default for proofs). */
+  readonly liveness: boolean;
+  readonly fairness?: "weak" | "none";
+  /** Called after each cell (progress). */
+  readonly onCell?: (cell: Cell, done: number, total: number) => void;
+}
+
+async function check(run: ModelRun, options: ProveOptions): Promise<SearchResult<unknown>> {
+  return options.liveness
+    ? checkLivenessAsync(run.model, options)
+    : searchAsync(run.model, options);
+}
+
+function configureOne(entry: ModelEntry, raw: RawParams): ModelRun {
+  const runs = entry.configure(raw);
+  if (runs.length !== 1) {
+    throw new ParameterError(
+      `a proof cell must select one run, these parameters select ${runs.length}`,
+    );
+  }
+  return runs[0]!;
+}
+
+/** Which catalogued steps never ran, split into core steps and branches. */
+function unreached(run: ModelRun, result: SearchResult<unknown>) {
+  const catalogue = run.catalogue ?? [];
+  const missing = catalogue.filter(
+    (c) => (result.coverage.get(`${c.thread}:${c.name}`) ?? 0) === 0,
+  );
+  return {
+    core: missing.filter((c) => c.core).map((c) => `${c.thread}:${c.name}`),
+    branches: missing.filter((c) => !c.core).map((c) => `${c.thread}:${c.name}`),
+    catalogued: catalogue.length,
+  };
+}
+
+export async function proveMatrix(
+  entry: ModelEntry,
+  configs: readonly RawParams[],
+  options: ProveOptions,
+): Promise<Cell[]> {
+  const witnesses = new Map<string, Witness>();
+  const cells: Cell[] = [];
+  for (const raw of configs) {
+    const run = configureOne(entry, raw);
+    const result = await check(run, options);
+    const fix = run.fixParameter;
+    let status: CellStatus;
+    let witness: Witness | null = null;
+    const gaps = unreached(run, result);
+    if (result.verdict === "incomplete") status = "incomplete";
+    else if (result.verdict !== "holds") status = "violated";
+    else {
+      if (fix !== undefined && raw[fix] !== options.baseline) {
+        const baseRaw = { ...raw, [fix]: options.baseline };
+        const key = JSON.stringify(baseRaw);
+        let w = witnesses.get(key);
+        if (!w) {
+          const base = await check(configureOne(entry, baseRaw), options);
+          w = {
+            baseline: options.baseline,
+            verdict: base.verdict,
+            property: base.property,
+            length: base.trace?.steps.length ?? null,
+          };
+          witnesses.set(key, w);
+        }
+        witness = w;
+      }
+      const witnessed =
+        witness !== null && (witness.verdict === "violated" || witness.verdict === "deadlock");
+      status = gaps.core.length > 0 ? "vacuous" : witnessed ? "proved" : "no-witness";
+    }
+    const cell: Cell = {
+      run,
+      result,
+      status,
+      unreachedCore: gaps.core,
+      unreachedBranches: gaps.branches,
+      catalogued: gaps.catalogued,
+      witness,
+    };
+    cells.push(cell);
+    options.onCell?.(cell, cells.length, configs.length);
+  }
+  return cells;
+}
+
+/** 0 when every cell is proved; 1 when any is violated; else 3 (incomplete, vacuous, no witness). */
+export function proveExitStatus(cells: readonly Cell[]): number {
+  if (cells.some((c) => c.status === "violated")) return 1;
+  if (cells.some((c) => c.status !== "proved")) return 3;
+  return 0;
+}

@@ -1,0 +1,231 @@
+/**
+ * The verdict matrix as text, Markdown and JSON: fix variants as rows, the
+ * second parameter (e.g. mapping) as columns, one table per combination of
+ * the other parameters that vary (e.g. order and chunk shift), then the
+ * evidence for every cell that holds.
+ */
+import { wrap } from "../cli/report/swimlane.js";
+import type { Cell } from "./matrix.js";
+
+export interface Matrix {
+  readonly rowKey: string;
+  readonly colKey: string;
+  readonly groupKeys: readonly string[];
+  readonly groups: readonly { readonly label: string; readonly cells: readonly Cell[] }[];
+}
+
+const words = (k: string) => k.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+
+/** Arranges cells by their parameters. */
+export function arrange(cells: readonly Cell[]): Matrix {
+  const keys = Object.keys(cells[0]?.run.params ?? {});
+  const rowKey = cells[0]?.run.fixParameter ?? keys[0] ?? "";
+  const colKey = keys.find((k) => k !== rowKey) ?? "";
+  const varies = (k: string) => new Set(cells.map((c) => String(c.run.params[k]))).size > 1;
+  const groupKeys = keys.filter((k) => k !== rowKey && k !== colKey && varies(k));
+  const groups = new Map<string, Cell[]>();
+  // Without varying parameters, name the group by the shared order and chunk shift.
+  const labelKeys =
+    groupKeys.length > 0 ? groupKeys : keys.filter((k) => ["order", "chunkShift"].includes(k));
+  for (const c of cells) {
+    const label = labelKeys.map((k) => `${words(k)} ${c.run.params[k]}`).join(", ") || "all";
+    const list = groups.get(label) ?? [];
+    list.push(c);
+    groups.set(label, list);
+  }
+  return {
+    rowKey,
+    colKey,
+    groupKeys,
+    groups: [...groups].map(([label, cells]) => ({ label, cells })),
+  };
+}
+
+/** The short text of a cell in the matrix. */
+export function cellText(c: Cell): string {
+  switch (c.status) {
+    case "proved":
+      return "proved";
+    case "vacuous":
+      return "holds, vacuous";
+    case "no-witness":
+      return "holds, no witness";
+    case "incomplete":
+      return `incomplete (${c.result.incompleteReason})`;
+    default: {
+      const prop = c.result.property ?? "?";
+      const loop = c.result.trace?.loopStart !== undefined ? " lasso" : "";
+      return `✗ ${prop} ${c.result.trace?.steps.length ?? ""}${loop}`;
+    }
+  }
+}
+
+function unique<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}
+
+/** Rows × columns of one group, as arrays of cell texts (with header row). */
+function grid(m: Matrix, cells: readonly Cell[]): string[][] {
+  const rows = unique(cells.map((c) => String(c.run.params[m.rowKey])));
+  const cols = unique(cells.map((c) => String(c.run.params[m.colKey])));
+  const find = (r: string, col: string) =>
+    cells.find(
+      (c) => String(c.run.params[m.rowKey]) === r && String(c.run.params[m.colKey]) === col,
+    );
+  return [
+    [m.rowKey, ...cols],
+    ...rows.map((r) => [
+      r,
+      ...cols.map((col) => {
+        const c = find(r, col);
+        return c ? cellText(c) : "-";
+      }),
+    ]),
+  ];
+}
+
+/** One line of evidence for a cell that holds. */
+export function evidence(c: Cell): string {
+  const st = c.result.stats;
+  const complete = st.exact
+    ? "complete (exact states)"
+    : `complete, P(collision) ≤ ${st.collisionProbability.toExponential(1)}`;
+  const coverage =
+    c.unreachedCore.length > 0
+      ? `core steps never taken: ${c.unreachedCore.join(", ")}`
+      : `every core step taken (${c.catalogued - c.unreachedBranches.length} of ${c.catalogued} ` +
+        `catalogued steps${c.unreachedBranches.length > 0 ? `; branches never taken: ${c.unreachedBranches.join(", ")}` : ""})`;
+  const w = c.witness;
+  const witness = !w
+    ? "no witness: this is the baseline itself"
+    : w.verdict === "violated" || w.verdict === "deadlock"
+      ? `witness: ${w.baseline} violates ${w.property} in ${w.length} steps`
+      : `${w.baseline} ${w.verdict === "holds" ? "holds too" : `is ${w.verdict}`}: this configuration cannot tell the fix from the bug`;
+  return `${c.run.title}: ${complete}; ${coverage}; ${witness}`;
+}
+
+function pad(s: string, n: number): string {
+  return s + " ".repeat(Math.max(0, n - s.length));
+}
+
+function textTable(rows: readonly string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => pad(c, widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+function totals(cells: readonly Cell[]) {
+  const count = (s: Cell["status"]) => cells.filter((c) => c.status === s).length;
+  const states = cells.reduce((n, c) => n + c.result.stats.distinctStates, 0);
+  const seconds = cells.reduce((n, c) => n + c.result.stats.seconds, 0);
+  return { count, states, seconds };
+}
+
+function totalsLine(cells: readonly Cell[]): string {
+  const t = totals(cells);
+  return (
+    `${cells.length} cells: ${t.count("proved")} proved, ${t.count("violated")} violated, ` +
+    `${t.count("vacuous")} vacuous in part, ${t.count("no-witness")} without a witness, ` +
+    `${t.count("incomplete")} incomplete; ${t.states} states, ${t.seconds.toFixed(1)} s`
+  );
+}
+
+export function proveText(cells: readonly Cell[], verbose: boolean): string {
+  const m = arrange(cells);
+  const out: string[] = [];
+  for (const g of m.groups) {
+    out.push(`== ${g.label} ==`, textTable(grid(m, g.cells)), "");
+  }
+  const holding = cells.filter((c) => c.status !== "violated" && c.status !== "incomplete");
+  const shown = verbose ? holding : holding.filter((c) => c.status !== "proved");
+  if (shown.length > 0) {
+    out.push(verbose ? "evidence:" : "cells that hold but are not clean proofs:");
+    for (const c of shown)
+      out.push(...wrap(evidence(c), 96).map((l, i) => (i === 0 ? `  ${l}` : `      ${l}`)));
+    out.push("");
+  }
+  out.push(totalsLine(cells));
+  return `${out.join("\n")}\n`;
+}
+
+function mdTable(rows: readonly string[][]): string {
+  const esc = (s: string) => s.replace(/\|/g, "\\|");
+  const [head, ...body] = rows;
+  return [
+    `| ${head!.map(esc).join(" | ")} |`,
+    `| ${head!.map(() => "---").join(" | ")} |`,
+    ...body.map((r) => `| ${r.map(esc).join(" | ")} |`),
+  ].join("\n");
+}
+
+export function proveMarkdown(
+  cells: readonly Cell[],
+  meta: { command: string; tool: string },
+): string {
+  const m = arrange(cells);
+  const out = [
+    "# Verdict matrix",
+    "",
+    `Generated by \`${meta.command}\` (${meta.tool}). Regenerate with the same command;`,
+    "a test checks that the verdicts (not the timings) still come out the same.",
+    "",
+    "Cells: `proved` = holds after a complete search, every core step taken, and the",
+    "baseline variant violated in the same configuration; `holds, vacuous` = some core",
+    "step never ran; `holds, no witness` = the baseline holds too (or is this cell);",
+    "`✗ property N` = violated, shortest counterexample of N steps (`lasso`: a liveness",
+    "counterexample).",
+    "",
+  ];
+  for (const g of m.groups) out.push(`## ${g.label}`, "", mdTable(grid(m, g.cells)), "");
+  out.push("## Evidence for the cells that hold", "");
+  for (const c of cells.filter((c) => c.status !== "violated" && c.status !== "incomplete")) {
+    out.push(`- ${evidence(c)}`);
+  }
+  out.push("", totalsLine(cells), "");
+  return out.join("\n");
+}
+
+export function proveJson(cells: readonly Cell[]): string {
+  return `${JSON.stringify(
+    {
+      cells: cells.map((c) => ({
+        ...c.run.params,
+        status: c.status,
+        verdict: c.result.verdict,
+        property: c.result.property,
+        length: c.result.trace?.steps.length ?? null,
+        lasso: c.result.trace?.loopStart !== undefined,
+        incompleteReason: c.result.incompleteReason,
+        evidence:
+          c.status === "violated" || c.status === "incomplete"
+            ? null
+            : {
+                complete: true,
+                collisionProbability: c.result.stats.collisionProbability,
+                exact: c.result.stats.exact,
+                catalogued: c.catalogued,
+                unreachedCore: c.unreachedCore,
+                unreachedBranches: c.unreachedBranches,
+                witness: c.witness,
+              },
+        stats: {
+          distinctStates: c.result.stats.distinctStates,
+          transitions: c.result.stats.transitions,
+          seconds: c.result.stats.seconds,
+        },
+      })),
+      totals: (() => {
+        const t = totals(cells);
+        return { cells: cells.length, states: t.states, seconds: t.seconds };
+      })(),
+    },
+    null,
+    2,
+  )}\n`;
+}
