@@ -9,6 +9,8 @@ export { collisionProbability, fingerprint } from "./fingerprint.js";
 export type { Fairness, LivenessOptions } from "./liveness.js";
 export { checkLiveness, checkLivenessAsync } from "./liveness.js";
 export type { Model, Property, PropertyKind, Step, Variable } from "./model.js";
+export type { Bounded, PreemptionBounded } from "./preemption-bound.js";
+export { preemptionBounded, unwrapBounded } from "./preemption-bound.js";
 export type {
   IncompleteReason,
   SearchResult,

@@ -8,6 +8,7 @@ export type IncompleteReason =
   | "max-depth"
   | "max-seconds"
   | "max-memory"
+  | "max-preemptions"
   | "interrupted";
 
 export interface TraceStep<S> {

@@ -7,7 +7,16 @@ import {
   type ModelRun,
   models,
 } from "../../../models/registry.js";
-import { checkLivenessAsync, type Fairness, searchAsync } from "../../engine/index.js";
+import {
+  checkLivenessAsync,
+  type Fairness,
+  type LivenessOptions,
+  type Model,
+  preemptionBounded,
+  type SearchResult,
+  searchAsync,
+  unwrapBounded,
+} from "../../engine/index.js";
 import { ParameterError, type RawParams } from "../../params.js";
 import { exitStatusFor } from "../exit-status.js";
 import { SIGNAL_EXIT, stopSignal } from "../interrupt.js";
@@ -27,6 +36,7 @@ export interface CheckArgs {
   "max-depth"?: number;
   "max-seconds"?: number;
   "max-memory"?: number;
+  "max-preemptions"?: number;
   progress?: boolean;
   quiet: boolean;
   exact: boolean;
@@ -106,6 +116,20 @@ export function resolveRuns(args: { model: string; [param: string]: unknown }): 
   return { entry, runs: entry.configure(raw as RawParams) };
 }
 
+/** One run's search: liveness or not, within a preemption bound or not. */
+async function checkOne(
+  model: ModelRun["model"],
+  liveness: boolean,
+  preemptions: number | undefined,
+  opts: LivenessOptions,
+): Promise<SearchResult<unknown>> {
+  const run = <S, A>(m: Model<S, A>) =>
+    liveness ? checkLivenessAsync(m, opts) : searchAsync(m, opts);
+  if (preemptions === undefined) return run(model);
+  const bounded = preemptionBounded(model, preemptions);
+  return unwrapBounded(await run(bounded.model), bounded.cut());
+}
+
 /** The exit status: 130/143 when a signal stopped the search, else by verdict. */
 function exitStatus(reports: readonly RunReport[]): number {
   const signal = stopSignal();
@@ -140,6 +164,10 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   if (traceOut !== undefined) checkWritable("--trace-out", traceOut, args.force);
   if (args.html !== undefined) checkWritable("--html", args.html, args.force);
   const maxMemory = positive("max-memory", args["max-memory"]);
+  const preemptions = positive("max-preemptions", args["max-preemptions"]);
+  if (preemptions !== undefined && !Number.isInteger(preemptions)) {
+    throw new ParameterError(`--max-preemptions must be a whole number, got ${preemptions}`);
+  }
   const options = {
     fewestSwitches: args["fewest-switches"],
     maxStates: positive("max-states", args["max-states"]),
@@ -156,14 +184,14 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   for (const run of runs) {
     const progress = progressLine(io, showProgress, run.title);
     const opts = { ...options, onProgress: progress.onProgress };
-    const result = liveness
-      ? await checkLivenessAsync(run.model, opts)
-      : await searchAsync(run.model, opts);
+    const result = await checkOne(run.model, liveness, preemptions, opts);
     progress.done();
     reports.push({ modelName: entry.name, run, result });
     if (stopSignal()) break;
   }
-  const bounds = (["max-states", "max-depth", "max-seconds", "max-memory"] as const)
+  const bounds = (
+    ["max-states", "max-depth", "max-seconds", "max-memory", "max-preemptions"] as const
+  )
     .filter((b) => args[b] !== undefined)
     .map((b) => `--${b} ${args[b]}`);
   const textOptions = {
@@ -214,6 +242,11 @@ export function checkCommand(
           type: "number",
           requiresArg: true,
           describe: "stop before the search holds this many MB",
+        })
+        .option("max-preemptions", {
+          type: "number",
+          requiresArg: true,
+          describe: "explore only schedules with at most N preemptions (context bounding)",
         })
         .option("progress", {
           type: "boolean",
