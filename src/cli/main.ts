@@ -12,6 +12,7 @@ import { checkCommand } from "./commands/check.js";
 import { listCommand } from "./commands/list.js";
 import { proveCommand } from "./commands/prove.js";
 import { replayCommand } from "./commands/replay.js";
+import { simulateCommand } from "./commands/simulate.js";
 import { EXIT_USAGE } from "./exit-status.js";
 import { installSignalHandlers } from "./interrupt.js";
 import { type Io, processIo, useColor } from "./io.js";
@@ -39,6 +40,7 @@ export async function main(
     .command(checkCommand(io, setStatus))
     .command(listCommand(io))
     .command(proveCommand(io, setStatus))
+    .command(simulateCommand(io, setStatus))
     .command(replayCommand(io, setStatus, useColor(io, !argv.includes("--no-color"))))
     .completion("completion", "print a bash/zsh completion script")
     .demandCommand(1, "name a command: check, prove, list, replay or simulate")

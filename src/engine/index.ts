@@ -19,6 +19,8 @@ export type {
   TraceStep,
   Verdict,
 } from "./result.js";
+export type { SimulateOptions, SimulationResult, SimulationRun } from "./simulate.js";
+export { deriveSeed, simulate } from "./simulate.js";
 export type { StateStore } from "./state-store.js";
 export { ExactStore, FingerprintStore } from "./state-store.js";
 export { NondeterministicModelError, replayPath } from "./trace.js";

@@ -30,7 +30,11 @@ writeFileSync(
 );
 
 const CASES: [string, string[], RegExp][] = [
-  ["unknown command", ["frob"], /unknown command 'frob'; valid: check, list, replay/],
+  [
+    "unknown command",
+    ["frob"],
+    /unknown command 'frob'; valid: check, prove, list, replay, simulate/,
+  ],
   ["no command", [], /name a command/],
   ["unknown option", ["check", "--bogus"], /Unknown argument: bogus/],
   ["unknown model", ["check", "--model", "nope"], /unknown model 'nope'; valid: migrate-swapcache/],

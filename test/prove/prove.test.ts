@@ -95,9 +95,12 @@ function committedCells(): Map<string, string> {
     if (heading) group = heading[1]!;
     const row = line.startsWith("| ") ? line.slice(2, -2).split(" | ") : null;
     if (!row || row[0] === "---") continue;
-    if (row[0] === "variant") mappings = row.slice(1);
-    else
-      row.slice(1).forEach((text, i) => cells.set(`${group} / ${row[0]} / ${mappings[i]}`, text));
+    if (row[0] === "variant") {
+      mappings = row.slice(1);
+      continue;
+    }
+    for (const [i, text] of row.slice(1).entries())
+      cells.set(`${group} / ${row[0]} / ${mappings[i]}`, text);
   }
   return cells;
 }

@@ -56,7 +56,7 @@ export interface CheckArgs {
 }
 
 /** Every model parameter any registered model declares, as string options. */
-function modelParameterNames(): string[] {
+export function modelParameterNames(): string[] {
   return [...new Set(models().flatMap((m) => m.parameters.map((p) => p.name)))];
 }
 
@@ -69,7 +69,7 @@ function positive(option: string, value: number | undefined): number | undefined
 }
 
 /** --trace-out: the first counterexample as a JSON trace (see trace-file.ts). */
-function writeTrace(
+export function writeTrace(
   entry: ModelEntry,
   reports: readonly RunReport[],
   path: string,
@@ -94,6 +94,22 @@ function writeTrace(
   const more =
     withTrace.length > 1 ? ` (${withTrace.length - 1} other counterexample(s) not written)` : "";
   io.err(`swapcheck: trace of ${first.run.title} written to ${path}${more}\n`);
+}
+
+/** Declares every model parameter as a string option of a command. */
+export function withModelParameters<T>(y: Argv<T>): Argv<T> {
+  let b = y;
+  for (const name of modelParameterNames()) {
+    const spec = models()
+      .flatMap((m) => m.parameters)
+      .find((p) => p.name === name)!;
+    b = b.option(name, {
+      type: "string",
+      requiresArg: true,
+      describe: `${spec.description} [model parameter]`,
+    }) as unknown as Argv<T>;
+  }
+  return b;
 }
 
 /** The model entry and its runs for the command line's model and parameters. */
@@ -221,7 +237,7 @@ export function checkCommand(
     command: "check",
     describe: "explore every interleaving breadth-first and report violations",
     builder: (y: Argv) => {
-      let b = y
+      const b = y
         .option("model", {
           type: "string",
           requiresArg: true,
@@ -327,17 +343,7 @@ export function checkCommand(
           "$0 check --variant head-only --threads none --property lookup-progress",
           "the RCU stall as a lasso",
         );
-      for (const name of modelParameterNames()) {
-        const spec = models()
-          .flatMap((m) => m.parameters)
-          .find((p) => p.name === name)!;
-        b = b.option(name, {
-          type: "string",
-          requiresArg: true,
-          describe: `${spec.description} [model parameter]`,
-        });
-      }
-      return b as unknown as Argv<CheckArgs>;
+      return withModelParameters(b) as unknown as Argv<CheckArgs>;
     },
     handler: async (args) => setStatus(await runCheck(args, io)),
   };

@@ -50,7 +50,7 @@ export function parseList(option: string, text: string): string[] {
   return [...new Set(out)];
 }
 
-function expand(option: string, text: string, all: readonly string[]): string[] {
+function expand(text: string, all: readonly string[]): string[] {
   if (text === "all") return [...all];
   return text.split(",").map((v) => v.trim());
 }
@@ -58,16 +58,10 @@ function expand(option: string, text: string, all: readonly string[]): string[] 
 /** The matrix's configurations, grouped by order and chunk shift. */
 export function proveConfigs(args: ProveArgs): RawParams[] {
   const variants = expand(
-    "variant",
     args.variant,
     VARIANTS.map((v) => v.value),
   );
-  const mappings = expand("mapping", args.mapping, [
-    "anon-swap",
-    "shmem",
-    "file",
-    "legacy-pagecache",
-  ]);
+  const mappings = expand(args.mapping, ["anon-swap", "shmem", "file", "legacy-pagecache"]);
   const configs: RawParams[] = [];
   for (const order of parseList("order", args.order)) {
     for (const shift of parseList("chunk-shift", args["chunk-shift"])) {

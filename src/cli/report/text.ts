@@ -57,6 +57,8 @@ export function summaryTable(reports: readonly RunReport[]): string {
 }
 
 export interface TextOptions extends SwimlaneOptions {
+  /** What kind of counterexample a (non-lasso) trace is; default "shortest". */
+  readonly kind?: string;
   /** Only the one-line-per-run table. */
   readonly quiet?: boolean;
   /** What the search was asked to do, for the summary. */
@@ -112,7 +114,7 @@ export function traceText(r: RunReport, options: TextOptions = {}): string {
   const trace = result.trace!;
   const what = result.verdict === "deadlock" ? "deadlock" : `${result.property} violated`;
   const switches = trace.switches === undefined ? "" : `, ${trace.switches} context switches`;
-  const kind = trace.loopStart === undefined ? "shortest" : "lasso";
+  const kind = trace.loopStart === undefined ? (options.kind ?? "shortest") : "lasso";
   return [
     `== ${r.run.title}: ${what} ==`,
     `${kind} counterexample: ${trace.steps.length} steps${switches}`,
