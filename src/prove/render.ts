@@ -5,6 +5,7 @@
  * evidence for every cell that holds.
  */
 import { wrap } from "../cli/report/swimlane.js";
+import { table } from "../cli/report/text.js";
 import type { Cell } from "./matrix.js";
 
 export interface Matrix {
@@ -104,22 +105,6 @@ export function evidence(c: Cell): string {
   return `${c.run.title}: ${complete}; ${coverage}; ${witness}`;
 }
 
-function pad(s: string, n: number): string {
-  return s + " ".repeat(Math.max(0, n - s.length));
-}
-
-function textTable(rows: readonly string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => pad(c, widths[i]!))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}
-
 function totals(cells: readonly Cell[]) {
   const count = (s: Cell["status"]) => cells.filter((c) => c.status === s).length;
   const states = cells.reduce((n, c) => n + c.result.stats.distinctStates, 0);
@@ -140,7 +125,7 @@ export function proveText(cells: readonly Cell[], verbose: boolean): string {
   const m = arrange(cells);
   const out: string[] = [];
   for (const g of m.groups) {
-    out.push(`== ${g.label} ==`, textTable(grid(m, g.cells)), "");
+    out.push(`== ${g.label} ==`, table(grid(m, g.cells)), "");
   }
   const holding = cells.filter((c) => c.status !== "violated" && c.status !== "incomplete");
   const shown = verbose ? holding : holding.filter((c) => c.status !== "proved");

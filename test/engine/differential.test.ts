@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Model, search } from "../../src/engine/index.js";
+import { edgeSteps } from "../support/graph-steps.js";
 
 interface Graph {
   readonly n: number;
@@ -48,13 +49,7 @@ function graphModel(g: Graph): Model<number, number> {
     name: "graph",
     threads: ["t0", "t1", "t2"],
     initStates: () => g.inits,
-    actions: (s) =>
-      g.edges[s]!.map(([to, thread]) => ({
-        thread: `t${thread}`,
-        name: "edge",
-        label: `${s} -> ${to}`,
-        action: to,
-      })),
+    actions: (s) => edgeSteps(g.edges, s),
     next: (_s, to) => to,
     properties: [
       { name: "not-bad", kind: "always", description: "No bad node.", holds: (s) => !g.bad.has(s) },

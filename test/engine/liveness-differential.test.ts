@@ -20,6 +20,7 @@ import {
   type SearchResult,
   search,
 } from "../../src/engine/index.js";
+import { edgeSteps } from "../support/graph-steps.js";
 
 interface Graph {
   readonly n: number;
@@ -91,13 +92,7 @@ function graphModel(g: Graph, invariants = false): Model<number, number> {
     name: "graph",
     threads: Array.from({ length: g.threads }, (_, t) => `t${t}`),
     initStates: () => g.inits,
-    actions: (s) =>
-      g.edges[s]!.map(([to, thread]) => ({
-        thread: `t${thread}`,
-        name: "edge",
-        label: `${s} -> ${to}`,
-        action: to,
-      })),
+    actions: (s) => edgeSteps(g.edges, s),
     next: (_s, to) => to,
     properties: [
       {

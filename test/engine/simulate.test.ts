@@ -24,6 +24,7 @@ import type { Io } from "../../src/cli/io.js";
 import { type Model, replayPath, search } from "../../src/engine/index.js";
 import { deriveSeed, mulberry32, SWARM_BIAS, simulate } from "../../src/engine/simulate.js";
 import { ParameterError } from "../../src/params.js";
+import { edgeSteps } from "../support/graph-steps.js";
 
 const LONG = process.env.SWAPCHECK_LONG !== undefined;
 const cases = (n: number) => (LONG ? 10 * n : n);
@@ -287,13 +288,7 @@ function graphModel(g: Graph): Model<number, number> {
     name: "graph",
     threads: ["t0", "t1", "t2"],
     initStates: () => g.inits,
-    actions: (s) =>
-      g.edges[s]!.map(([to, thread]) => ({
-        thread: `t${thread}`,
-        name: "edge",
-        label: `${s} -> ${to}`,
-        action: to,
-      })),
+    actions: (s) => edgeSteps(g.edges, s),
     next: (_s, to) => to,
     properties: [
       { name: "not-a", kind: "always", description: "No node A.", holds: (s) => !g.badA.has(s) },

@@ -28,6 +28,7 @@ import { type RunReport, reportJson } from "../report/json.js";
 import { reportText } from "../report/text.js";
 import { selectProperties } from "../select-properties.js";
 import { traceFileText, traceToFile } from "../trace-file.js";
+import { withTraceOptions } from "../trace-options.js";
 import { TOOL_VERSION } from "../version.js";
 
 export interface CheckArgs {
@@ -309,33 +310,16 @@ export function checkCommand(
           requiresArg: true,
           describe: "fairness for liveness: weak (every continuously enabled thread steps) or none",
         })
-        .option("json", { type: "boolean", default: false, describe: "print one JSON document" })
-        .option("trace-out", {
-          type: "string",
-          requiresArg: true,
-          describe: "write the first counterexample as a JSON trace (for `swapcheck replay`)",
-        })
         .option("html", {
           type: "string",
           requiresArg: true,
           describe: "write a self-contained HTML report (swimlane + state inspector)",
-        })
-        .option("force", {
-          type: "boolean",
-          default: false,
-          describe: "overwrite an existing output file",
-        })
-        .option("full-states", {
-          type: "boolean",
-          default: false,
-          describe: "print whole states under each step instead of what changed",
         })
         .option("fewest-switches", {
           type: "boolean",
           default: true,
           describe: "among shortest counterexamples, pick one with the fewest context switches",
         })
-        .option("color", { type: "boolean", describe: "colour on a terminal (--no-color: never)" })
         .example("$0 check", "the seed's case: anon-swap, order 2, every variant")
         .example("$0 check --variant head-only --trace-out t.json", "record the counterexample")
         .example("$0 check --variant all --mapping all --order 3", "a row of the verdict table")
@@ -343,7 +327,7 @@ export function checkCommand(
           "$0 check --variant head-only --threads none --property lookup-progress",
           "the RCU stall as a lasso",
         );
-      return withModelParameters(b) as unknown as Argv<CheckArgs>;
+      return withTraceOptions(withModelParameters(b)) as unknown as Argv<CheckArgs>;
     },
     handler: async (args) => setStatus(await runCheck(args, io)),
   };

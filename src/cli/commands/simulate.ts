@@ -16,6 +16,7 @@ import { type Io, useColor } from "../io.js";
 import { checkWritable } from "../output-file.js";
 import { type RunReport, runToJson } from "../report/json.js";
 import { traceText } from "../report/text.js";
+import { withTraceOptions } from "../trace-options.js";
 import { resolveRuns, withModelParameters, writeTrace } from "./check.js";
 
 export interface SimulateArgs {
@@ -239,27 +240,10 @@ export function simulateCommand(
           default: true,
           describe: "report deadlocks (--no-deadlock to ignore them)",
         })
-        .option("json", { type: "boolean", default: false, describe: "print one JSON document" })
-        .option("trace-out", {
-          type: "string",
-          requiresArg: true,
-          describe: "write the first violation as a JSON trace (for `swapcheck replay`)",
-        })
-        .option("force", {
-          type: "boolean",
-          default: false,
-          describe: "overwrite an existing output file",
-        })
-        .option("full-states", {
-          type: "boolean",
-          default: false,
-          describe: "print whole states under each step instead of what changed",
-        })
-        .option("color", { type: "boolean", describe: "colour on a terminal (--no-color: never)" })
         .example("$0 simulate --variant head-only --runs 1000 --seed 1", "random walks")
         .example("$0 simulate --variant head-only --runs 1 --seed 123", "repeat one run")
         .example("$0 simulate --order 5 --chunk-shift 6 --swarm", "a model too large to check");
-      return withModelParameters(b) as unknown as Argv<SimulateArgs>;
+      return withTraceOptions(withModelParameters(b)) as unknown as Argv<SimulateArgs>;
     },
     handler: (args) => setStatus(runSimulate(args, io)),
   };

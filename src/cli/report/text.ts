@@ -9,7 +9,8 @@ function pad(text: string, width: number): string {
   return text.length >= width ? text : text + " ".repeat(width - text.length);
 }
 
-function table(rows: readonly string[][]): string {
+/** Rows of cells as aligned columns (the first row is the header). */
+export function table(rows: readonly string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows
     .map((r) =>
