@@ -1,4 +1,5 @@
 /** `swapcheck check`: explore every interleaving of a model breadth-first. */
+import { getHeapStatistics } from "node:v8";
 import type { Argv, CommandModule } from "yargs";
 import {
   DEFAULT_MODEL,
@@ -133,6 +134,11 @@ export function resolveRuns(args: { model: string; [param: string]: unknown }): 
   return { entry, runs: entry.configure(raw as RawParams) };
 }
 
+/** 85% of the V8 heap limit (raise it with NODE_OPTIONS=--max-old-space-size=MB). */
+function defaultMemoryBound(): number {
+  return Math.floor(0.85 * getHeapStatistics().heap_size_limit);
+}
+
 /** One run's search: liveness or not, within a preemption bound or not. */
 async function checkOne(
   model: ModelRun["model"],
@@ -190,7 +196,8 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
     maxStates: positive("max-states", args["max-states"]),
     maxDepth: positive("max-depth", args["max-depth"]),
     maxSeconds: positive("max-seconds", args["max-seconds"]),
-    maxMemoryBytes: maxMemory === undefined ? undefined : maxMemory * 1024 * 1024,
+    // Without --max-memory, stop (incomplete) before V8's heap limit instead of crashing.
+    maxMemoryBytes: maxMemory === undefined ? defaultMemoryBound() : maxMemory * 1024 * 1024,
     exact: args.exact,
     checkDeadlock: args.deadlock,
     shouldStop: () => stopSignal() !== null,

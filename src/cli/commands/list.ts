@@ -26,6 +26,7 @@ export function listCommand(io: Io): CommandModule {
   return {
     command: "list",
     describe: "name the models, their variants, mappings, threads and invariants",
+    builder: (y) => y.example("$0 list", "what can be checked, with one line on each"),
     handler: () => io.out(listText()),
   };
 }
