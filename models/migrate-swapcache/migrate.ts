@@ -31,11 +31,22 @@ import {
 } from "../../src/kernel/page-table.js";
 import { xaIsSibling, xaMkPointer, xaState, xasNext, xasStore } from "../../src/kernel/xarray.js";
 import { describeEntry } from "./describe.js";
-import { FRAME_A, FRAME_B, Migrate, type ScenarioState, type Setup } from "./state.js";
+import {
+  FRAME_A,
+  FRAME_B,
+  Migrate,
+  MigrateThread,
+  type ScenarioState,
+  type Setup,
+} from "./state.js";
 import { folioOf, step, type ThreadStep, updateFolio } from "./step.js";
-import { storeOps } from "./store-variants.js";
+import { storeOpsOf } from "./store-variants.js";
 
-const setPc = (s: ScenarioState, pc: Migrate) => s.setIn(["migrate", "pc"], pc);
+const setPc = (s: ScenarioState, pc: Migrate) => s.set("migrate", s.migrate.set("pc", pc));
+
+/** The state with fields of migration's thread record replaced. */
+const setMigrate = (s: ScenarioState, patch: Partial<ReturnType<MigrateThread["toObject"]>>) =>
+  s.set("migrate", MigrateThread.patch(s.migrate, patch));
 
 /** folio_expected_refs(): 1 (isolation) + 2^k (cache); no PG_private here. */
 function expectedRefs(a: Folio): number {
@@ -131,12 +142,12 @@ export function migrateSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
       // reference is all that is left; then xas_unlock.
       return [
         step("folio_ref_unfreeze", `folio_ref_unfreeze(A, 1); xas_unlock`, (s) =>
-          setPc(
-            updateFolio(s, FRAME_A, (f) => folioRefUnfreeze(f, expectedRefs(f) - folioNrPages(f))),
-            Migrate.Copy,
-          )
-            .set("xaLock", "")
-            .setIn(["migrate", "xas"], null),
+          setMigrate(
+            updateFolio(s, FRAME_A, (f) =>
+              folioRefUnfreeze(f, expectedRefs(f) - folioNrPages(f)),
+            ).set("xaLock", ""),
+            { pc: Migrate.Copy, xas: null },
+          ),
         ),
       ];
 
@@ -183,7 +194,7 @@ function unmapStep(): ThreadStep {
       return pteMigration(FRAME_A, ptePage(pte));
     });
     const s2 = updateFolio(s.set("ptes", ptes), FRAME_A, (f) => folioPutMany(f, mapped));
-    return setPc(s2.setIn(["migrate", "pageWasMapped"], mapped > 0), Migrate.Freeze);
+    return setMigrate(s2, { pageWasMapped: mapped > 0, pc: Migrate.Freeze });
   });
 }
 
@@ -200,7 +211,7 @@ function freezeStep(s: ScenarioState, a: Folio, b: Folio): ThreadStep {
     const label = `folio_ref_freeze(A, ${expected}) fails: refcount ${a.refcount} → -EAGAIN`;
     if (m.retries > 0) {
       return step("folio_ref_freeze", `${label}, retry`, (s) =>
-        s.setIn(["migrate", "retries"], m.retries - 1),
+        setMigrate(s, { retries: m.retries - 1 }),
       );
     }
     return step("folio_ref_freeze", `${label}, give up`, (s) => setPc(s, Migrate.Undo));
@@ -223,12 +234,12 @@ function freezeStep(s: ScenarioState, a: Folio, b: Folio): ThreadStep {
         () => nb,
       );
       // XA_STATE(xas, &mapping->i_pages, folio_index(folio)): a fresh cursor.
-      return setPc(
-        s2
-          .set("xaLock", "migrate")
-          .mergeIn(["migrate"], { xas: xaState(a.index), op: 0, sawSibling: null }),
-        Migrate.Store,
-      );
+      return setMigrate(s2.set("xaLock", "migrate"), {
+        xas: xaState(a.index),
+        op: 0,
+        sawSibling: null,
+        pc: Migrate.Store,
+      });
     },
   );
 }
@@ -239,7 +250,7 @@ function storeStep(s: ScenarioState, setup: Setup): ThreadStep {
   const a = folioOf(s, FRAME_A);
   // The folio's flags as the kernel tests them (A is frozen, its flags intact).
   const opsFor = (sawSibling: boolean | null) =>
-    storeOps({
+    storeOpsOf({
       variant: setup.params.variant,
       nr: folioNrPages(a),
       swapbacked: folioTest(a, "swapbacked"),
@@ -251,21 +262,20 @@ function storeStep(s: ScenarioState, setup: Setup): ThreadStep {
   const advance = (s: ScenarioState) =>
     m.op + 1 >= opsFor(s.migrate.sawSibling).length
       ? setPc(s, Migrate.Unfreeze)
-      : s.setIn(["migrate", "op"], m.op + 1);
+      : setMigrate(s, { op: m.op + 1 });
   if (ops[m.op] === "store") {
     return step("xas_store", `xas_store(slot ${xas.index} ← B)`, (s) => {
       const r = xasStore(s.xa, xas, xaMkPointer(FRAME_B));
-      return advance(s.set("xa", r.xa).setIn(["migrate", "xas"], r.xas));
+      return advance(setMigrate(s.set("xa", r.xa), { xas: r.xas }));
     });
   }
   const r = xasNext(s.xa, xas);
   return step("xas_next", `xas_next() → slot ${r.xas.index}: ${describeEntry(s, r.entry)}`, (s) => {
-    let s2 = s.setIn(["migrate", "xas"], r.xas);
     // The RFC's test: only the first xas_next after the head store decides.
     if (setup.params.variant === "sibling-check" && m.sawSibling === null) {
-      s2 = s2.setIn(["migrate", "sawSibling"], xaIsSibling(r.entry));
+      return advance(setMigrate(s, { xas: r.xas, sawSibling: xaIsSibling(r.entry) }));
     }
-    return advance(s2);
+    return advance(setMigrate(s, { xas: r.xas }));
   });
 }
 

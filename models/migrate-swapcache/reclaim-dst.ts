@@ -12,6 +12,8 @@ import { shrinkSteps } from "./shrink.js";
 import { FRAME_B, type ScenarioState, type Setup, Shrink } from "./state.js";
 import { folioOf, frameName, step, type ThreadStep, updateFolio } from "./step.js";
 
+const setDstPc = (s: ScenarioState, pc: Shrink) => s.set("reclaimDst", s.reclaimDst.set("pc", pc));
+
 export function reclaimDstSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
   if (s.reclaimDst.pc === Shrink.Isolate) {
     const b = folioOf(s, FRAME_B);
@@ -19,8 +21,8 @@ export function reclaimDstSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
     if (!b.allocated || b.generation !== 1 || !folioTest(b, "lru")) return [];
     return [
       step("folio_isolate_lru", `folio_isolate_lru(${frameName(s, FRAME_B)})`, (s) =>
-        updateFolio(s, FRAME_B, (f) => folioIsolateLru(f)!).setIn(
-          ["reclaimDst", "pc"],
+        setDstPc(
+          updateFolio(s, FRAME_B, (f) => folioIsolateLru(f)!),
           Shrink.Trylock,
         ),
       ),
@@ -31,7 +33,7 @@ export function reclaimDstSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
     frame: FRAME_B,
     thread: "reclaim-dst",
     pc: (s) => s.reclaimDst.pc,
-    setPc: (s, pc) => s.setIn(["reclaimDst", "pc"], pc),
+    setPc: setDstPc,
     // Reclaim scans the LRU again later: a busy B is only postponed.
     onTrylockFail: Shrink.Isolate,
   });

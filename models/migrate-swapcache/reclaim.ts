@@ -17,7 +17,7 @@ import { putbackLru, shrinkSteps } from "./shrink.js";
 import { FRAME_A, Reclaim, type ScenarioState, type Setup, Shrink } from "./state.js";
 import { folioOf, step, type ThreadStep, updateFolio } from "./step.js";
 
-const setPc = (s: ScenarioState, pc: Reclaim) => s.setIn(["reclaim", "pc"], pc);
+const setPc = (s: ScenarioState, pc: Reclaim) => s.set("reclaim", s.reclaim.set("pc", pc));
 
 export function reclaimSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
   const a = folioOf(s, FRAME_A);
@@ -105,7 +105,7 @@ export function reclaimSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
       }
       return [
         step("shrink_folio_list", "write done → try to free A", (s) =>
-          setPc(s.setIn(["reclaim", "shrink"], Shrink.Trylock), Reclaim.Free),
+          s.set("reclaim", s.reclaim.set("shrink", Shrink.Trylock).set("pc", Reclaim.Free)),
         ),
       ];
 
@@ -116,9 +116,10 @@ export function reclaimSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
         thread: "reclaim",
         pc: (s) => s.reclaim.shrink,
         setPc: (s, pc) =>
-          s
-            .setIn(["reclaim", "shrink"], pc)
-            .setIn(["reclaim", "pc"], pc === Shrink.Done ? Reclaim.Done : Reclaim.Free),
+          s.set(
+            "reclaim",
+            s.reclaim.set("shrink", pc).set("pc", pc === Shrink.Done ? Reclaim.Done : Reclaim.Free),
+          ),
         onTrylockFail: Shrink.Done,
       });
 

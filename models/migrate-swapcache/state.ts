@@ -4,13 +4,22 @@
  * migration race on, and B, migration's destination), one process's PTEs
  * over A's range, the xarray lock, and each thread's local state.
  */
-import { List, Record } from "immutable";
-import { DATA_GARBAGE, Folio, folioEncode, MAPPING, PG } from "../../src/kernel/folio.js";
+import { List } from "immutable";
+import {
+  DATA_GARBAGE,
+  Folio,
+  fastRecord,
+  folioEncode,
+  MAPPING,
+  PG,
+  recordMemo,
+  setRecordMemo,
+} from "../../src/kernel/folio.js";
 import { PTE_NONE, type Pte, ptePresent } from "../../src/kernel/page-table.js";
 import {
   type XArray,
   type XaState,
-  xaEncode,
+  xaEncoding,
   xaInit,
   xaMkPointer,
   xaStoreOrder,
@@ -84,56 +93,68 @@ export enum Swapin {
   Done,
 }
 
-export const ReclaimThread = Record({
-  pc: Reclaim.Trylock as Reclaim,
-  /** In the Free phase (A's write finished early): the freeing path of shrink_folio_list. */
-  shrink: Shrink.Trylock as Shrink,
-});
+export const ReclaimThread = fastRecord(
+  {
+    pc: Reclaim.Trylock as Reclaim,
+    /** In the Free phase (A's write finished early): the freeing path of shrink_folio_list. */
+    shrink: Shrink.Trylock as Shrink,
+  },
+  undefined,
+  { memo: true },
+);
 export type ReclaimThread = ReturnType<typeof ReclaimThread>;
 
-export const ShrinkThread = Record({ pc: Shrink.Isolate as Shrink });
+export const ShrinkThread = fastRecord({ pc: Shrink.Isolate as Shrink }, undefined, { memo: true });
 export type ShrinkThread = ReturnType<typeof ShrinkThread>;
 
-export const MigrateThread = Record({
-  pc: Migrate.Isolate as Migrate,
-  /** -EAGAIN retries left. */
-  retries: 0,
-  /** try_to_migrate found A mapped (page_was_mapped). */
-  pageWasMapped: false,
-  /** The xa_state cursor of folio_migrate_mapping. */
-  xas: null as XaState | null,
-  /** Position in the variant's sequence of cursor operations. */
-  op: 0,
-  /** What the RFC's first xas_next returned was a sibling (null before it ran). */
-  sawSibling: null as boolean | null,
-});
+export const MigrateThread = fastRecord(
+  {
+    pc: Migrate.Isolate as Migrate,
+    /** -EAGAIN retries left. */
+    retries: 0,
+    /** try_to_migrate found A mapped (page_was_mapped). */
+    pageWasMapped: false,
+    /** The xa_state cursor of folio_migrate_mapping. */
+    xas: null as XaState | null,
+    /** Position in the variant's sequence of cursor operations. */
+    op: 0,
+    /** What the RFC's first xas_next returned was a sibling (null before it ran). */
+    sawSibling: null as boolean | null,
+  },
+  undefined,
+  { memo: true },
+);
 export type MigrateThread = ReturnType<typeof MigrateThread>;
 
-export const SwapinThread = Record({
-  pc: Swapin.Fault as Swapin,
-  /** The PTE faulted on, -1 before the fault. */
-  page: -1,
-  /** The PTE value read at fault time (vmf->orig_pte). */
-  orig: PTE_NONE as Pte,
-  /** The xarray index looked up. */
-  index: -1,
-  /** The folio the lookup found. */
-  folio: NO_FRAME,
-  /** Holds a reference on `folio`. */
-  hasRef: false,
-  /**
-   * Consecutive failed folio_try_get_rcu calls, counted only with
-   * --bounded-spin (and capped there) so the state space stays finite.
-   */
-  spins: 0,
-});
+export const SwapinThread = fastRecord(
+  {
+    pc: Swapin.Fault as Swapin,
+    /** The PTE faulted on, -1 before the fault. */
+    page: -1,
+    /** The PTE value read at fault time (vmf->orig_pte). */
+    orig: PTE_NONE as Pte,
+    /** The xarray index looked up. */
+    index: -1,
+    /** The folio the lookup found. */
+    folio: NO_FRAME,
+    /** Holds a reference on `folio`. */
+    hasRef: false,
+    /**
+     * Consecutive failed folio_try_get_rcu calls, counted only with
+     * --bounded-spin (and capped there) so the state space stays finite.
+     */
+    spins: 0,
+  },
+  undefined,
+  { memo: true },
+);
 export type SwapinThread = ReturnType<typeof SwapinThread>;
 
 /** A VM_BUG_ON the kernel would hit (CONFIG_DEBUG_VM), recorded so an invariant reports it. */
-export const VmBug = Record({ what: "", index: -1 });
+export const VmBug = fastRecord({ what: "", index: -1 });
 export type VmBug = ReturnType<typeof VmBug>;
 
-export const ScenarioState = Record({
+export const ScenarioState = fastRecord({
   xa: null as unknown as XArray,
   folios: List<Folio>(),
   ptes: List<Pte>(),
@@ -261,35 +282,83 @@ const NULL_XAS = -1;
 export const XA_LOCK_HOLDERS = ["", "migrate", "reclaim", "reclaim-dst"] as const;
 export type XaLockHolder = (typeof XA_LOCK_HOLDERS)[number];
 
-/** The canonical flat encoding of a state, for fingerprints. */
-export function encodeState(s: ScenarioState): number[] {
-  const out: number[] = [];
-  for (const f of s.folios) folioEncode(f, out);
-  for (const p of s.ptes) out.push(p);
-  const m = s.migrate;
+/**
+ * The encoding of a state is built from its parts (the frames, the PTEs,
+ * each thread's record, the xarray): a step changes one or two parts and
+ * shares the others with the state before it. Each part value gets a small
+ * integer id, once per part object (kept with it), from a table of every
+ * part value seen in this process, keyed by the part's own full encoding:
+ * equal parts get equal ids and different parts different ids, so the
+ * state's encoding stays canonical (within the process, which is where
+ * encodings are compared) while being a few words long instead of ~100.
+ */
+const ID = Symbol("partId");
+const partIds = new Map<string, number>();
+
+function partId<T extends object>(
+  part: T,
+  kind: string,
+  encode: (part: T, out: number[]) => void,
+): number {
+  const holder = part as T & { [ID]?: number };
+  const known = (recordMemo(part) as number | undefined) ?? holder[ID];
+  if (known !== undefined) return known;
+  const code: number[] = [];
+  encode(part, code);
+  const key = `${kind}:${code.join(",")}`;
+  let id = partIds.get(key);
+  if (id === undefined) {
+    id = partIds.size;
+    partIds.set(key, id);
+  }
+  // A fast record keeps it in its own cache; anything else (a List) under ID.
+  if (!setRecordMemo(part, id)) holder[ID] = id;
+  return id;
+}
+
+function encodePtes(ptes: List<Pte>, out: number[]): void {
+  for (let i = 0; i < ptes.size; i++) out.push(ptes.get(i)!);
+}
+
+function encodeMigrate(m: MigrateThread, out: number[]): void {
   out.push(
-    s.reclaim.pc,
-    s.reclaim.shrink,
-    s.writebackDone ? 1 : 0,
     m.pc,
     m.retries,
     m.pageWasMapped ? 1 : 0,
     m.op,
     m.sawSibling === null ? 2 : m.sawSibling ? 1 : 0,
   );
-  if (m.xas) out.push(m.xas.index, m.xas.node, m.xas.offset, m.xas.shift, m.xas.sibs);
+  const xas = m.xas;
+  if (xas) out.push(xas.index, xas.node, xas.offset, xas.shift, xas.sibs);
   else out.push(NULL_XAS);
-  for (const t of s.swapins) {
-    out.push(t.pc, t.page, t.orig, t.index, t.folio, t.hasRef ? 1 : 0, t.spins);
-  }
-  out.push(
-    s.reclaimDst.pc,
-    s.reuseDone ? 1 : 0,
-    XA_LOCK_HOLDERS.indexOf(s.xaLock),
-    s.bug ? s.bug.index + 1 : 0,
-  );
-  const xa = xaEncode(s.xa);
-  out.push(xa.length);
-  for (const w of xa) out.push(w);
+}
+
+function encodeSwapin(t: SwapinThread, out: number[]): void {
+  out.push(t.pc, t.page, t.orig, t.index, t.folio, t.hasRef ? 1 : 0, t.spins);
+}
+
+function encodeXa(xa: XArray, out: number[]): void {
+  for (const w of xaEncoding(xa)) out.push(w);
+}
+
+/** The canonical flat encoding of a state, for fingerprints (see `partId`). */
+export function encodeState(s: ScenarioState): number[] {
+  const { folios, swapins } = s;
+  const out = new Array<number>(folios.size + swapins.size + 10);
+  let at = 0;
+  for (let i = 0; i < folios.size; i++) out[at++] = partId(folios.get(i)!, "folio", folioEncode);
+  out[at++] = partId(s.ptes, "ptes", encodePtes);
+  const reclaim = s.reclaim;
+  out[at++] = reclaim.pc;
+  out[at++] = reclaim.shrink;
+  out[at++] = s.writebackDone ? 1 : 0;
+  out[at++] = partId(s.migrate, "migrate", encodeMigrate);
+  for (let i = 0; i < swapins.size; i++)
+    out[at++] = partId(swapins.get(i)!, "swapin", encodeSwapin);
+  out[at++] = s.reclaimDst.pc;
+  out[at++] = s.reuseDone ? 1 : 0;
+  out[at++] = XA_LOCK_HOLDERS.indexOf(s.xaLock);
+  out[at++] = s.bug ? s.bug.index + 1 : 0;
+  out[at++] = partId(s.xa, "xa", encodeXa);
   return out;
 }

@@ -21,9 +21,23 @@ export function step(
 
 /** A (frame 0) or B (frame 1); a recycled frame gets a prime per reallocation. */
 export function frameName(s: ScenarioState, frame: number): string {
-  const letter = String.fromCharCode(65 + frame);
   const f = s.folios.get(frame);
-  return f && f.generation > 1 ? letter + "'".repeat(f.generation - 1) : letter;
+  return nameOf(frame, f ? f.generation : 0);
+}
+
+/** Names by frame, then generation (built on first use). */
+const NAMES: string[][] = [];
+
+function nameOf(frame: number, generation: number): string {
+  const known = NAMES[frame]?.[generation];
+  if (known !== undefined) return known;
+  const letter = String.fromCharCode(65 + frame);
+  const name = generation > 1 ? letter + "'".repeat(generation - 1) : letter;
+  if (frame >= 0 && generation >= 0 && frame < 64 && generation < 64) {
+    NAMES[frame] ??= [];
+    NAMES[frame][generation] = name;
+  }
+  return name;
 }
 
 export function folioOf(s: ScenarioState, frame: number): Folio {
@@ -35,8 +49,6 @@ export function updateFolio(
   frame: number,
   fn: (f: Folio) => Folio,
 ): ScenarioState {
-  return s.set(
-    "folios",
-    s.folios.update(frame, (f) => fn(f!)),
-  );
+  const folios = s.folios;
+  return s.set("folios", folios.set(frame, fn(folios.get(frame)!)));
 }

@@ -51,3 +51,25 @@ export function storeOps(v: StoreInputs): StoreOp[] {
       return repeat(["store", "next"], v.swapcache ? v.nr : 1);
   }
 }
+
+const VARIANT_CODES: Record<Variant, number> = {
+  "per-page": 0,
+  "head-only": 1,
+  "sibling-check": 2,
+  "swapbacked-check": 3,
+  "swapcache-check": 4,
+};
+const opsMemo = new Map<number, readonly StoreOp[]>();
+
+/** `storeOps`, computed once per distinct input and shared (read-only). */
+export function storeOpsOf(v: StoreInputs): readonly StoreOp[] {
+  const seen = v.sawSibling === null ? 0 : v.sawSibling ? 1 : 2;
+  const flags = Number(v.swapbacked) * 2 + Number(v.swapcache);
+  const key = ((v.nr * 8 + VARIANT_CODES[v.variant]) * 4 + flags) * 3 + seen;
+  let ops = opsMemo.get(key);
+  if (ops === undefined) {
+    ops = storeOps(v);
+    opsMemo.set(key, ops);
+  }
+  return ops;
+}

@@ -25,29 +25,35 @@ import {
   folioUnlock,
   MAPPING,
 } from "../../src/kernel/folio.js";
-import { pteDescribe, pteKind, ptePresent, pteSwapOffset } from "../../src/kernel/page-table.js";
+import {
+  pteDescribe,
+  pteFrame,
+  pteKind,
+  ptePresent,
+  pteSwapOffset,
+} from "../../src/kernel/page-table.js";
 import { xaIsPointer, xaLoad, xaToPointer } from "../../src/kernel/xarray.js";
 import { describeEntry } from "./describe.js";
-import { type ScenarioState, type Setup, Swapin, type SwapinThread } from "./state.js";
+import { type ScenarioState, type Setup, Swapin, SwapinThread } from "./state.js";
 import { folioOf, frameName, step, type ThreadStep, updateFolio } from "./step.js";
 
 export function swapinSteps(s: ScenarioState, setup: Setup, t: number): ThreadStep[] {
   const me = s.swapins.get(t)!;
   const set = (s: ScenarioState, patch: Partial<ReturnType<SwapinThread["toObject"]>>) =>
-    s.mergeIn(["swapins", t], patch);
+    s.set("swapins", s.swapins.set(t, SwapinThread.patch(s.swapins.get(t)!, patch)));
   const x = me.folio;
   const xName = x >= 0 ? frameName(s, x) : "?";
   const fn = setup.swapCache ? "do_swap_page" : "filemap_fault";
 
   switch (me.pc) {
     case Swapin.Fault: {
-      const pages =
-        me.page >= 0
-          ? [me.page]
-          : setup.params.swapinPage !== null
-            ? [setup.params.swapinPage]
-            : Array.from({ length: setup.nr }, (_, j) => j);
-      return pages.flatMap((j) => faultSteps(s, setup, j, fn, set));
+      if (me.page >= 0) return faultStepsOf(s, setup, t, me.page, fn, set);
+      if (setup.params.swapinPage !== null) {
+        return faultStepsOf(s, setup, t, setup.params.swapinPage, fn, set);
+      }
+      const steps: ThreadStep[] = [];
+      for (let j = 0; j < setup.nr; j++) steps.push(...faultStepsOf(s, setup, t, j, fn, set));
+      return steps;
     }
 
     case Swapin.Load: {
@@ -174,6 +180,43 @@ type SetSwapin = (
   s: ScenarioState,
   patch: Partial<ReturnType<SwapinThread["toObject"]>>,
 ) => ScenarioState;
+
+/**
+ * `faultSteps`, computed once per swap-in thread, PTE index, PTE value and
+ * the generation of the frame the PTE names (all the steps depend on; the
+ * thread's `set` only on the thread): most states have swap-ins that have
+ * not faulted yet, each offering a step per page.
+ */
+const faultMemo = new WeakMap<Setup, Map<number, ThreadStep[]>>();
+
+function faultStepsOf(
+  s: ScenarioState,
+  setup: Setup,
+  t: number,
+  j: number,
+  fn: string,
+  set: SetSwapin,
+): ThreadStep[] {
+  const pte = s.ptes.get(j)!;
+  const kind = pteKind(pte);
+  const named = kind === "present" || kind === "migration";
+  const generation = named ? folioOf(s, pteFrame(pte)).generation : 0;
+  if (!(pte >= 0 && pte < 2 ** 24 && generation < 64 && t < 64 && j < 1024)) {
+    return faultSteps(s, setup, j, fn, set);
+  }
+  const key = ((pte * 64 + generation) * 64 + t) * 1024 + j;
+  let memo = faultMemo.get(setup);
+  if (memo === undefined) {
+    memo = new Map();
+    faultMemo.set(setup, memo);
+  }
+  let steps = memo.get(key);
+  if (steps === undefined) {
+    steps = faultSteps(s, setup, j, fn, set);
+    memo.set(key, steps);
+  }
+  return steps;
+}
 
 /** The fault on PTE j: which path the PTE sends it down. */
 function faultSteps(

@@ -5,6 +5,12 @@
  * deadlock) when it is generated. All states of depth d are generated
  * before any of depth d + 1, so the first violation found is at the lowest
  * depth: its counterexample has minimal length.
+ *
+ * A level waiting for expansion keeps only ids and states: a state's steps
+ * are listed when it is generated (for the deadlock check) and listed again
+ * when it is expanded. Keeping them instead (with their closures and
+ * labels) costs about 1 KB per queued state and more time in the garbage
+ * collector than listing them twice (see docs/performance.md).
  */
 import { drain, drainAsync, type Slices } from "./drain.js";
 import { countSwitches, fewestSwitchesPath } from "./fewest-switches.js";
@@ -48,12 +54,6 @@ export interface Progress {
   readonly storeBytes: number;
 }
 
-interface Frontier<S, A> {
-  readonly id: number;
-  readonly state: S;
-  readonly steps: readonly Step<A>[];
-}
-
 interface Found {
   readonly verdict: Verdict;
   readonly id: number;
@@ -79,12 +79,63 @@ export function searchAsync<S, A>(
   return drainAsync(new Search(model, options).slices());
 }
 
+/**
+ * How often each step was taken, keyed `thread:name`, counted without
+ * building the key string for every transition (in the order the steps
+ * were first taken, as a Map of those keys would be).
+ */
+export class CoverageCounter {
+  private readonly byThread = new Map<string, Map<string, { n: number }>>();
+  private readonly counters: [string, { n: number }][] = [];
+
+  count(thread: string, name: string): void {
+    let byName = this.byThread.get(thread);
+    if (byName === undefined) {
+      byName = new Map();
+      this.byThread.set(thread, byName);
+    }
+    let counter = byName.get(name);
+    if (counter === undefined) {
+      // Two pairs may give the same key (a thread name with ':'): one counter.
+      const key = `${thread}:${name}`;
+      counter = this.counters.find(([k]) => k === key)?.[1];
+      if (counter === undefined) {
+        counter = { n: 0 };
+        this.counters.push([key, counter]);
+      }
+      byName.set(name, counter);
+    }
+    counter.n++;
+  }
+
+  toMap(): Map<string, number> {
+    return new Map(this.counters.map(([key, c]) => [key, c.n]));
+  }
+}
+
+/** One BFS level waiting for expansion: the states and their ids, in id order. */
+class Level<S> {
+  readonly ids: number[] = [];
+  readonly states: S[] = [];
+
+  get length(): number {
+    return this.ids.length;
+  }
+
+  push(id: number, state: S): void {
+    this.ids.push(id);
+    this.states.push(state);
+  }
+}
+
 class Search<S, A> {
   private readonly store: StateStore;
   private readonly invariants: readonly Property<S>[];
-  private readonly covers: readonly Property<S>[];
+  /** Cover properties no state has satisfied yet. */
+  private uncovered: Property<S>[];
   private readonly covered = new Map<string, boolean>();
-  private readonly coverage = new Map<string, number>();
+  private readonly coverage = new CoverageCounter();
+  private readonly maxStates: number;
   private readonly started = Date.now();
   private transitions = 0;
   private depth = 0;
@@ -96,13 +147,14 @@ class Search<S, A> {
   ) {
     this.store = options.exact ? new ExactStore() : new FingerprintStore();
     this.invariants = model.properties.filter((p) => p.kind === "always");
-    this.covers = model.properties.filter((p) => p.kind === "sometimes");
-    for (const p of this.covers) this.covered.set(p.name, false);
+    this.uncovered = model.properties.filter((p) => p.kind === "sometimes");
+    for (const p of this.uncovered) this.covered.set(p.name, false);
+    this.maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
   }
 
   /** The exploration, yielding every 4096 transitions (see drain.ts). */
   *slices(): Slices<SearchResult<S>> {
-    let frontier: Frontier<S, A>[] = [];
+    let frontier = new Level<S>();
     const inits = this.model.initStates();
     for (let i = 0; i < inits.length; i++) {
       const found = this.visit(inits[i]!, -1, i, frontier);
@@ -110,23 +162,29 @@ class Search<S, A> {
       if (found) return this.finish(found, null);
     }
     const maxDepth = this.options.maxDepth ?? Number.POSITIVE_INFINITY;
+    const model = this.model;
+    const coverage = this.coverage;
     while (frontier.length > 0) {
       if (this.depth >= maxDepth) return this.finish(null, "max-depth");
-      const next: Frontier<S, A>[] = [];
+      const next = new Level<S>();
+      const { ids, states } = frontier;
       this.queue = frontier.length;
-      for (const entry of frontier) {
+      for (let k = 0; k < ids.length; k++) {
         this.queue--;
-        for (let i = 0; i < entry.steps.length; i++) {
-          const step = entry.steps[i]!;
-          this.countStep(step);
-          const state = this.model.next(entry.state, step.action);
+        const id = ids[k]!;
+        const source = states[k]!;
+        const steps = model.actions(source);
+        for (let i = 0; i < steps.length; i++) {
+          const step = steps[i]!;
+          coverage.count(step.thread, step.name);
+          const state = model.next(source, step.action);
           this.transitions++;
           if ((this.transitions & 0xfff) === 0) {
             yield;
             const reason = this.boundHit(next.length);
             if (reason) return this.finish(null, reason);
           }
-          const found = this.visit(state, entry.id, i, next);
+          const found = this.visit(state, id, i, next);
           if (found === "full") return this.finish(null, "max-states");
           if (found) return this.finish(found, null);
         }
@@ -142,19 +200,17 @@ class Search<S, A> {
     state: S,
     parent: number,
     stepIndex: number,
-    next: Frontier<S, A>[],
+    next: Level<S>,
   ): Found | "full" | null {
     const id = this.store.insert(this.model.encode(state), parent, stepIndex);
     if (id === -1) return null;
     // The bound cuts the search only when a state beyond it turns up.
-    if (this.store.size > (this.options.maxStates ?? Number.POSITIVE_INFINITY)) return "full";
-    for (const p of this.covers) {
-      if (!this.covered.get(p.name) && p.holds(state)) this.covered.set(p.name, true);
-    }
+    if (this.store.size > this.maxStates) return "full";
+    if (this.uncovered.length > 0) this.cover(state);
     const steps = this.model.actions(state);
     const bad = this.classify(state, steps);
     if (bad) return { ...bad, id };
-    if (steps.length > 0) next.push({ id, state, steps });
+    if (steps.length > 0) next.push(id, state);
     return null;
   }
 
@@ -200,9 +256,15 @@ class Search<S, A> {
     return { found: end, trace: { ...trace, switches: best.switches } };
   }
 
-  private countStep(step: Step<A>): void {
-    const key = `${step.thread}:${step.name}`;
-    this.coverage.set(key, (this.coverage.get(key) ?? 0) + 1);
+  private cover(state: S): void {
+    let done = false;
+    for (const p of this.uncovered) {
+      if (!this.covered.get(p.name) && p.holds(state)) {
+        this.covered.set(p.name, true);
+        done = true;
+      }
+    }
+    if (done) this.uncovered = this.uncovered.filter((p) => !this.covered.get(p.name));
   }
 
   private seconds(): number {
@@ -251,7 +313,7 @@ class Search<S, A> {
         storeBytes: this.store.bytes(),
         exact: this.store.exact,
       },
-      coverage: this.coverage,
+      coverage: this.coverage.toMap(),
       covered: this.covered,
     };
   }

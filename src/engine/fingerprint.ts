@@ -36,6 +36,17 @@ function mixBlock(h: number, k: number): number {
 
 /** Fingerprint of a sequence of 32-bit integers. */
 export function fingerprint(words: ArrayLike<number>): Fingerprint {
+  const lanes = fingerprintLanes(words);
+  return { hi: lanes[0]!, lo: lanes[1]! };
+}
+
+const LANES = new Uint32Array(2);
+
+/**
+ * `fingerprint` without allocating: the high and low lanes in a shared
+ * two-element array, valid until the next call.
+ */
+export function fingerprintLanes(words: ArrayLike<number>): Uint32Array {
   let hi = SEED_HI;
   let lo = SEED_LO;
   const n = words.length;
@@ -46,7 +57,9 @@ export function fingerprint(words: ArrayLike<number>): Fingerprint {
   }
   hi ^= n;
   lo ^= Math.imul(n, 0x165667b1);
-  return { hi: fmix32(hi), lo: fmix32(lo ^ hi) };
+  LANES[0] = fmix32(hi);
+  LANES[1] = fmix32(lo ^ hi);
+  return LANES;
 }
 
 /**

@@ -16,15 +16,16 @@
  * threads enabled in v are exactly the threads of v's edges.
  *
  * State identity is the seen-set's (`FingerprintStore`, or `ExactStore` in
- * exact mode). `StateStore.insert` only says whether a state is new, not
- * which id an old one has, so a side index maps a 32-bit hash of the state
- * to candidate ids and asks the store (`matches`) which one it is.
+ * exact mode): their `findOrInsert` names the id of a state seen before.
+ *
+ * As in `bfs.ts`, a level waiting for expansion keeps only ids and states;
+ * a state's steps are listed again when it is expanded.
  */
 
-import { memoryInUse, type SearchOptions } from "./bfs.js";
+import { CoverageCounter, memoryInUse, type SearchOptions } from "./bfs.js";
 import type { Slices } from "./drain.js";
-import { collisionProbability, fingerprint } from "./fingerprint.js";
-import type { Model, Property, Step } from "./model.js";
+import { collisionProbability } from "./fingerprint.js";
+import type { Model, Property } from "./model.js";
 import type { IncompleteReason, SearchStats, Verdict } from "./result.js";
 import { ExactStore, FingerprintStore, type StateStore } from "./state-store.js";
 
@@ -73,19 +74,27 @@ export function explore<S, A>(
   return new Explorer(model, options, tracked).slices();
 }
 
-interface Frontier<S, A> {
-  readonly id: number;
-  readonly state: S;
-  readonly steps: readonly Step<A>[];
+/** One level waiting for expansion: the states and their ids, in id order. */
+class Level<S> {
+  readonly ids: number[] = [];
+  readonly states: S[] = [];
+
+  get length(): number {
+    return this.ids.length;
+  }
+
+  push(id: number, state: S): void {
+    this.ids.push(id);
+    this.states.push(state);
+  }
 }
 
 class Explorer<S, A> {
-  private readonly store: StateStore;
-  private readonly index = new IdIndex();
+  private readonly store: ExactStore | FingerprintStore;
   private readonly invariants: readonly Property<S>[];
   private readonly covers: readonly Property<S>[];
   private readonly covered = new Map<string, boolean>();
-  private readonly coverage = new Map<string, number>();
+  private readonly coverage = new CoverageCounter();
   private readonly started = Date.now();
   private readonly threadIds = new Map<string, number>();
   private readonly threads: string[] = [];
@@ -116,7 +125,7 @@ class Explorer<S, A> {
 
   /** The exploration, yielding every 4096 transitions (see drain.ts). */
   *slices(): Slices<Exploration> {
-    let frontier: Frontier<S, A>[] = [];
+    let frontier = new Level<S>();
     const inits = this.model.initStates();
     for (let i = 0; i < inits.length; i++) {
       const found = this.visit(inits[i]!, -1, i, -1, frontier);
@@ -126,22 +135,26 @@ class Explorer<S, A> {
     const maxDepth = this.options.maxDepth ?? Number.POSITIVE_INFINITY;
     while (frontier.length > 0) {
       if (this.depth >= maxDepth) return this.finish(null, "max-depth");
-      const next: Frontier<S, A>[] = [];
+      const next = new Level<S>();
+      const { ids, states } = frontier;
       this.queue = frontier.length;
-      for (const entry of frontier) {
+      for (let k = 0; k < ids.length; k++) {
         this.queue--;
-        this.beginEdges(entry.id);
-        for (let i = 0; i < entry.steps.length; i++) {
-          const step = entry.steps[i]!;
-          this.countStep(step);
-          const state = this.model.next(entry.state, step.action);
+        const id = ids[k]!;
+        const source = states[k]!;
+        this.beginEdges(id);
+        const steps = this.model.actions(source);
+        for (let i = 0; i < steps.length; i++) {
+          const step = steps[i]!;
+          this.coverage.count(step.thread, step.name);
+          const state = this.model.next(source, step.action);
           this.transitions++;
           if ((this.transitions & 0xfff) === 0) {
             yield;
             const reason = this.boundHit(next.length);
             if (reason) return this.finish(null, reason);
           }
-          const found = this.visit(state, entry.id, i, this.threadId(step.thread), next);
+          const found = this.visit(state, id, i, this.threadId(step.thread), next);
           if (found === "full") return this.finish(null, "max-states");
           if (found) return this.finish(found, null);
         }
@@ -161,18 +174,13 @@ class Explorer<S, A> {
     parent: number,
     stepIndex: number,
     thread: number,
-    next: Frontier<S, A>[],
+    next: Level<S>,
   ): Finding | "full" | null {
-    const encoding = this.model.encode(state);
-    const hash = fingerprint(encoding).lo;
-    const old = this.index.find(hash, encoding, this.store);
-    if (old !== -1) {
-      if (parent !== -1) this.addEdge(old, thread);
+    const id = this.store.findOrInsert(this.model.encode(state), parent, stepIndex);
+    if (id < 0) {
+      if (parent !== -1) this.addEdge(-2 - id, thread);
       return null;
     }
-    const id = this.store.insert(encoding, parent, stepIndex);
-    if (id === -1) throw new Error("state store and id index disagree");
-    this.index.add(id, hash);
     if (parent !== -1) this.addEdge(id, thread);
     else this.initIds.push(id);
     for (let k = 0; k < this.tracked.length; k++) {
@@ -205,7 +213,7 @@ class Explorer<S, A> {
         };
       }
     }
-    if (steps.length > 0) next.push({ id, state, steps });
+    if (steps.length > 0) next.push(id, state);
     return null;
   }
 
@@ -237,11 +245,6 @@ class Explorer<S, A> {
     this.edges++;
   }
 
-  private countStep(step: Step<A>): void {
-    const key = `${step.thread}:${step.name}`;
-    this.coverage.set(key, (this.coverage.get(key) ?? 0) + 1);
-  }
-
   private seconds(): number {
     return (Date.now() - this.started) / 1000;
   }
@@ -249,7 +252,6 @@ class Explorer<S, A> {
   private bytes(): number {
     return (
       this.store.bytes() +
-      this.index.bytes() +
       this.edgeStart.byteLength +
       this.edgeTarget.byteLength +
       this.edgeThread.byteLength +
@@ -297,7 +299,7 @@ class Explorer<S, A> {
       graph,
       found,
       reason,
-      coverage: this.coverage,
+      coverage: this.coverage.toMap(),
       covered: this.covered,
       stats: {
         distinctStates: distinct,
@@ -313,60 +315,6 @@ class Explorer<S, A> {
         exact: this.store.exact,
       },
     };
-  }
-}
-
-/**
- * Id lookup beside the store: an open-addressing table (linear probing) of
- * id + 1, keyed by a 32-bit hash of the encoding kept per id. A candidate
- * with an equal hash is confirmed by `store.matches`, so identity is exactly
- * the store's (64-bit fingerprint, or the encoding itself in exact mode).
- */
-class IdIndex {
-  private hashes = new Uint32Array(1024);
-  private table = new Int32Array(1 << 12);
-  private shift = 32 - 12;
-  private count = 0;
-
-  find(hash: number, encoding: ArrayLike<number>, store: StateStore): number {
-    const mask = this.table.length - 1;
-    for (let slot = this.slot(hash); ; slot = (slot + 1) & mask) {
-      const entry = this.table[slot]!;
-      if (entry === 0) return -1;
-      const id = entry - 1;
-      if (this.hashes[id] === hash && store.matches(id, encoding)) return id;
-    }
-  }
-
-  add(id: number, hash: number): void {
-    while (id >= this.hashes.length) this.hashes = grow(this.hashes);
-    this.hashes[id] = hash >>> 0;
-    this.place(this.table, id, this.slot(hash));
-    this.count++;
-    // Keep the load factor at most 1/2.
-    if (this.count * 2 > this.table.length) this.rehash();
-  }
-
-  bytes(): number {
-    return this.hashes.byteLength + this.table.byteLength;
-  }
-
-  /** Fibonacci hashing: the top bits of hash · 2^32/φ. */
-  private slot(hash: number): number {
-    return Math.imul(hash, 0x9e3779b1) >>> this.shift;
-  }
-
-  private place(table: Int32Array, id: number, slot: number): void {
-    const mask = table.length - 1;
-    while (table[slot] !== 0) slot = (slot + 1) & mask;
-    table[slot] = id + 1;
-  }
-
-  private rehash(): void {
-    const table = new Int32Array(this.table.length * 2);
-    this.shift--;
-    this.table = table;
-    for (let id = 0; id < this.count; id++) this.place(table, id, this.slot(this.hashes[id]!));
   }
 }
 

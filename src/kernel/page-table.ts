@@ -31,8 +31,10 @@ export function pteMigration(frame: number, page: number): Pte {
   return ((frame * PAGE_LIMIT + page) << KIND_BITS) | MIGRATION;
 }
 
+const KINDS: readonly PteKind[] = ["none", "present", "swap", "migration"];
+
 export function pteKind(pte: Pte): PteKind {
-  return (["none", "present", "swap", "migration"] as const)[pte & 3]!;
+  return KINDS[pte & 3]!;
 }
 
 /** The frame of a present or migration entry. */

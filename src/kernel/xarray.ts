@@ -31,6 +31,7 @@
  * which keeps all arithmetic exact in doubles.
  */
 import { Map as ImmMap, List, Record, type RecordOf } from "immutable";
+import { fastRecord } from "./folio.js";
 
 // ---------------------------------------------------------------------------------------------
 // Entries
@@ -241,7 +242,7 @@ export interface XArrayProps {
 
 export type XArray = RecordOf<XArrayProps>;
 
-const XArrayRecord = Record<XArrayProps>(
+const XArrayRecord = fastRecord<XArrayProps>(
   { chunkShift: 2, head: XA_EMPTY, nodes: ImmMap<number, XaNode>() },
   "XArray",
 );
@@ -298,6 +299,78 @@ function slotArray(node: XaNode): readonly XaEntry[] {
   return nodeView(node).slots;
 }
 
+/**
+ * Results of pure queries on one array value (loads, encoding, introspection), computed once:
+ * a model checker asks the same questions of the same array in many states. Keyed by identity;
+ * the last array asked about is kept in front of the WeakMap, as queries come in runs.
+ */
+interface XaMemo {
+  /** xa_load() by index, for indices below LOAD_MEMO_LIMIT. */
+  loads: XaEntry[] | undefined;
+  encoding: readonly number[] | undefined;
+  counterErrors: readonly string[] | undefined;
+  slots: readonly XaSlotInfo[] | undefined;
+  /** xaIsWellFormed() by index * WELL_FORMED_ORDERS + order. */
+  wellFormed: Map<number, boolean> | undefined;
+  /** xas_store() and xas_next() results by cursor (and entry). */
+  stores: Map<string, XasWrite> | undefined;
+  nexts: Map<string, XasRead> | undefined;
+  /** xaStoreRange() results by first index, count and entry. */
+  ranges: Map<string, XArray> | undefined;
+}
+
+const LOAD_MEMO_LIMIT = 1 << 16;
+const WELL_FORMED_ORDERS = 64;
+const memos = new WeakMap<XArray, XaMemo>();
+let lastXa: XArray | undefined;
+let lastMemo: XaMemo | undefined;
+
+function memoOf(xa: XArray): XaMemo {
+  if (xa === lastXa) return lastMemo!;
+  let memo = memos.get(xa);
+  if (memo === undefined) {
+    memo = {
+      loads: undefined,
+      encoding: undefined,
+      counterErrors: undefined,
+      slots: undefined,
+      wellFormed: undefined,
+      stores: undefined,
+      nexts: undefined,
+      ranges: undefined,
+    };
+    memos.set(xa, memo);
+  }
+  lastXa = xa;
+  lastMemo = memo;
+  return memo;
+}
+
+/**
+ * Arrays are values: every operation that builds a small array returns one
+ * canonical instance per value (found by its encoding), so that the
+ * memoised queries above and the memoised cursor operations below are
+ * computed once per value rather than once per instance. The table is
+ * emptied when it gets large; that only costs recomputation.
+ */
+const INTERN_MAX_NODES = 64;
+const INTERN_CAPACITY = 1 << 16;
+let interned = new Map<string, XArray>();
+
+function intern(xa: XArray): XArray {
+  if (xa.nodes.size > INTERN_MAX_NODES) return xa;
+  const key = encodingOf(xa).join(",");
+  const known = interned.get(key);
+  if (known !== undefined) return known;
+  if (interned.size >= INTERN_CAPACITY) interned = new Map();
+  interned.set(key, xa);
+  return xa;
+}
+
+function cursorKey(xas: XaState, entry: XaEntry): string {
+  return `${xas.index},${xas.shift},${xas.sibs},${xas.node},${xas.offset},${entry}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cursor (struct xa_state)
 // ---------------------------------------------------------------------------------------------
@@ -323,7 +396,7 @@ export interface XaStateProps {
 
 export type XaState = RecordOf<XaStateProps>;
 
-const XaStateRecord = Record<XaStateProps>(
+const XaStateRecord = fastRecord<XaStateProps>(
   { index: 0, shift: 0, sibs: 0, node: XAS_RESTART, offset: 0 },
   "XaState",
 );
@@ -331,8 +404,18 @@ const XaStateRecord = Record<XaStateProps>(
 /** XA_STATE() */
 export function xaState(index: number): XaState {
   checkIndex(index);
-  return XaStateRecord({ index, shift: 0, sibs: 0, node: XAS_RESTART, offset: 0 });
+  // One instance per index (a value): memos keyed by cursor identity then hit.
+  let xas = freshCursors.get(index);
+  if (xas === undefined) {
+    xas = XaStateRecord({ index, shift: 0, sibs: 0, node: XAS_RESTART, offset: 0 });
+    if (freshCursors.size >= FRESH_CURSORS_MAX) freshCursors.clear();
+    freshCursors.set(index, xas);
+  }
+  return xas;
 }
+
+const FRESH_CURSORS_MAX = 4096;
+const freshCursors = new Map<number, XaState>();
 
 /** XA_STATE_ORDER() */
 export function xaStateOrder(index: number, order: number, chunkShift: number): XaState {
@@ -552,7 +635,7 @@ class Ctx {
         if (nd !== undefined) m.set(key, toRecord(nd));
       }
     });
-    return this.xa.set("head", this.head).set("nodes", nodes);
+    return intern(this.xa.set("head", this.head).set("nodes", nodes));
   }
 }
 
@@ -976,16 +1059,30 @@ export function xasLoad(xa: XArray, xas: XaState): XasRead {
 /** xas_store(): `old` is what the kernel returns (meaningless-ish for multi-index stores). */
 export function xasStore(xa: XArray, xas: XaState, entry: XaEntry): XasWrite {
   checkStorable(entry);
+  const memo = memoOf(xa);
+  const key = cursorKey(xas, entry);
+  const known = memo.stores?.get(key);
+  if (known !== undefined) return known;
   const c = new Ctx(xa, xas);
   const old = store(c, entry);
-  return { xa: c.commit(), xas: c.state(), old };
+  const result = { xa: c.commit(), xas: c.state(), old };
+  memo.stores ??= new Map();
+  memo.stores.set(key, result);
+  return result;
 }
 
 /** xas_next(): the raw next slot (sibling entries included, never a node). */
 export function xasNext(xa: XArray, xas: XaState): XasRead {
+  const memo = memoOf(xa);
+  const key = cursorKey(xas, 0);
+  const known = memo.nexts?.get(key);
+  if (known !== undefined) return known;
   const c = new Ctx(xa, xas);
   const entry = next(c);
-  return { entry, xas: c.state() };
+  const result = { entry, xas: c.state() };
+  memo.nexts ??= new Map();
+  memo.nexts.set(key, result);
+  return result;
 }
 
 /** xas_prev() */
@@ -1012,9 +1109,23 @@ function freshState(index: number): XaStateProps {
   return { index, shift: 0, sibs: 0, node: XAS_RESTART, offset: 0 };
 }
 
-/** xa_load() */
+/** xa_load() (memoised per array: arrays are immutable values). */
 export function xaLoad(xa: XArray, index: number): XaEntry {
-  return load(new Ctx(xa, freshState(index)));
+  if (!(index >= 0 && index < LOAD_MEMO_LIMIT && Number.isInteger(index))) {
+    return load(new Ctx(xa, freshState(index)));
+  }
+  const memo = memoOf(xa);
+  let loads = memo.loads;
+  if (loads === undefined) {
+    loads = [];
+    memo.loads = loads;
+  }
+  let entry = loads[index];
+  if (entry === undefined) {
+    entry = load(new Ctx(xa, freshState(index)));
+    loads[index] = entry;
+  }
+  return entry;
 }
 
 /** xa_store_order() of lib/test_xarray.c: XA_STATE_ORDER + xas_store (as filemap does). */
@@ -1091,7 +1202,14 @@ export function xaStoreRangeTrace(
 
 /** add_to_swap_cache()'s store loop (see xaStoreRangeTrace), returning only the array. */
 export function xaStoreRange(xa: XArray, first: number, nr: number, entry: XaEntry): XArray {
-  return xaStoreRangeTrace(xa, first, nr, entry).xa;
+  const memo = memoOf(xa);
+  const key = `${first},${nr},${entry}`;
+  const known = memo.ranges?.get(key);
+  if (known !== undefined) return known;
+  const result = xaStoreRangeTrace(xa, first, nr, entry).xa;
+  memo.ranges ??= new Map();
+  memo.ranges.set(key, result);
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1111,25 +1229,41 @@ export interface XaSlotInfo {
 
 /** Every slot of every node (nodes in key order), plus the head when it is a plain entry. */
 export function* xaSlots(xa: XArray): Generator<XaSlotInfo> {
+  yield* slotInfos(xa);
+}
+
+function slotInfos(xa: XArray): readonly XaSlotInfo[] {
+  const memo = memoOf(xa);
+  if (memo.slots !== undefined) return memo.slots;
+  const out: XaSlotInfo[] = [];
   if (xa.head !== XA_EMPTY && !xaIsNode(xa.head)) {
-    yield { nodeKey: XAS_HEAD, shift: 0, offset: 0, firstIndex: 0, lastIndex: 0, entry: xa.head };
+    out.push({
+      nodeKey: XAS_HEAD,
+      shift: 0,
+      offset: 0,
+      firstIndex: 0,
+      lastIndex: 0,
+      entry: xa.head,
+    });
   }
   for (const [key, node] of xa.nodes.sortBy((_n, k) => k)) {
     const span = pow2(node.shift);
     let offset = 0;
     for (const entry of node.slots) {
       const firstIndex = node.index + offset * span;
-      yield {
+      out.push({
         nodeKey: key,
         shift: node.shift,
         offset,
         firstIndex,
         lastIndex: firstIndex + span - 1,
         entry,
-      };
+      });
       offset++;
     }
   }
+  memo.slots = out;
+  return out;
 }
 
 /** Slots counted by nr_values: value entries and siblings naming a value entry. */
@@ -1146,6 +1280,12 @@ function recount(slots: readonly XaEntry[]): { count: number; nrValues: number }
 
 /** Nodes whose count / nr_values differ from a recount of their slots (empty when consistent). */
 export function xaNodeCounterErrors(xa: XArray): string[] {
+  const memo = memoOf(xa);
+  if (memo.counterErrors === undefined) memo.counterErrors = nodeCounterErrors(xa);
+  return memo.counterErrors.length === 0 ? [] : memo.counterErrors.slice();
+}
+
+function nodeCounterErrors(xa: XArray): string[] {
   const errors: string[] = [];
   for (const [key, node] of xa.nodes.sortBy((_n, k) => k)) {
     const r = recount(slotArray(node));
@@ -1245,6 +1385,25 @@ export function xaRangeShape(xa: XArray, index: number): XaRangeShape {
  * order - order % S, aligned, followed by exactly 2^(order % S) - 1 sibling markers naming it.
  */
 export function xaIsWellFormed(xa: XArray, index: number, order: number): boolean {
+  if (!(index >= 0 && index < 2 ** 32 && order >= 0 && order < WELL_FORMED_ORDERS)) {
+    return isWellFormed(xa, index, order);
+  }
+  const memo = memoOf(xa);
+  let wellFormed = memo.wellFormed;
+  if (wellFormed === undefined) {
+    wellFormed = new Map();
+    memo.wellFormed = wellFormed;
+  }
+  const key = index * WELL_FORMED_ORDERS + order;
+  let ok = wellFormed.get(key);
+  if (ok === undefined) {
+    ok = isWellFormed(xa, index, order);
+    wellFormed.set(key, ok);
+  }
+  return ok;
+}
+
+function isWellFormed(xa: XArray, index: number, order: number): boolean {
   const s = xaRangeShape(xa, index);
   if (s.entry === XA_EMPTY) return false;
   if (s.nodeKey === XAS_HEAD) return order === 0;
@@ -1261,9 +1420,23 @@ export function xaIsWellFormed(xa: XArray, index: number, order: number): boolea
 
 /** Canonical flat encoding: equal arrays give equal encodings, different ones differ. */
 export function xaEncode(xa: XArray): number[] {
+  return xaEncoding(xa).slice();
+}
+
+/** xaEncode() without the copy: computed once per array value, shared, must not be modified. */
+export function xaEncoding(xa: XArray): readonly number[] {
+  const memo = memoOf(xa);
+  memo.encoding ??= encodingOf(xa);
+  return memo.encoding;
+}
+
+function encodingOf(xa: XArray): number[] {
   const out: number[] = [xa.chunkShift, xa.head, xa.nodes.size];
-  for (const [key, node] of xa.nodes.sortBy((_n, k) => k)) {
-    out.push(key, node.shift, node.index, node.count, node.nrValues, ...slotArray(node));
+  const keys = [...xa.nodes.keys()].sort((a, b) => a - b);
+  for (const key of keys) {
+    const node = nodeView(xa.nodes.get(key)!);
+    out.push(key, node.shift, node.index, node.count, node.nrValues);
+    for (const e of node.slots) out.push(e);
   }
   return out;
 }
