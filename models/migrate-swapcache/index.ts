@@ -108,7 +108,7 @@ export function migrateSwapcacheModel(params: ScenarioParams): Model<
       ...(params.spinBound > 0 ? [asProperty(boundedSpin, setup)] : []),
       ...progressProperties(setup),
     ],
-    encode: encodeState,
+    encode: params.symmetry ? (s) => encodeState(s, true) : encodeState,
     unfinished: (s) => defs.filter((d) => d.unfinished(s)).map((d) => d.name),
     variables: (s) => scenarioVariables(s, setup),
   };

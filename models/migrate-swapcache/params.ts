@@ -110,6 +110,13 @@ export interface ScenarioParams {
   readonly migrateRetries: number;
   /** --bounded-spin N: flag N consecutive failed folio_try_get_rcu calls (0: off). */
   readonly spinBound: number;
+  /**
+   * --symmetry on: the swap-in threads run the same code on any page, so a
+   * state and the same state with the threads' local states permuted are
+   * equivalent; store only one of them (sound for the invariants, which
+   * name no thread; not for per-thread progress properties).
+   */
+  readonly symmetry: boolean;
 }
 
 export const DEFAULTS: ScenarioParams = {
@@ -123,6 +130,7 @@ export const DEFAULTS: ScenarioParams = {
   legacyBacking: "both",
   migrateRetries: 1,
   spinBound: 0,
+  symmetry: false,
 };
 
 export const PARAMETERS: readonly ParameterSpec[] = [
@@ -163,6 +171,20 @@ export const PARAMETERS: readonly ParameterSpec[] = [
     description: "-EAGAIN retries before migration gives up, 0..10",
     default: "1",
   },
+  {
+    name: "bounded-spin",
+    description: "flag N failed folio_try_get_rcu calls in a row (1..20; 0 = off)",
+    default: "0",
+  },
+  {
+    name: "symmetry",
+    description: "treat the swap-in threads as interchangeable (symmetry reduction)",
+    default: "off",
+    choices: [
+      { value: "off", description: "every permutation of the swap-ins is a distinct state" },
+      { value: "on", description: "states equal up to a permutation of swap-ins are one" },
+    ],
+  },
 ];
 
 /** Every combination of variant × mapping the user asked for, validated. */
@@ -198,6 +220,13 @@ export function parseScenarioParams(model: string, raw: RawParams): ScenarioPara
   }
   const migrateRetries = parseIntIn("migrate-retries", raw["migrate-retries"] ?? "1", 0, 10);
   const spinBound = parseIntIn("bounded-spin", raw["bounded-spin"] ?? "0", 0, 20);
+  const symmetry =
+    parseChoices(
+      "symmetry",
+      raw.symmetry ?? "off",
+      PARAMETERS.find((p) => p.name === "symmetry")!.choices!,
+      false,
+    )[0] === "on";
   return mappings.flatMap((mapping) =>
     variants.map((variant) => ({
       variant,
@@ -210,6 +239,7 @@ export function parseScenarioParams(model: string, raw: RawParams): ScenarioPara
       legacyBacking,
       migrateRetries,
       spinBound,
+      symmetry,
     })),
   );
 }
@@ -227,5 +257,6 @@ export function scenarioRawParams(p: ScenarioParams): RawParams {
     ...(p.mapping === "legacy-pagecache" ? { "legacy-backing": p.legacyBacking } : {}),
     "migrate-retries": String(p.migrateRetries),
     ...(p.spinBound > 0 ? { "bounded-spin": String(p.spinBound) } : {}),
+    ...(p.symmetry ? { symmetry: "on" } : {}),
   };
 }

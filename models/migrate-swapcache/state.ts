@@ -342,7 +342,21 @@ function encodeXa(xa: XArray, out: number[]): void {
 }
 
 /** The canonical flat encoding of a state, for fingerprints (see `partId`). */
-export function encodeState(s: ScenarioState): number[] {
+/** Sorts out[from..to) ascending (a handful of words: insertion sort). */
+function sortRange(out: number[], from: number, to: number): void {
+  for (let i = from + 1; i < to; i++) {
+    const v = out[i]!;
+    let j = i - 1;
+    while (j >= from && out[j]! > v) {
+      out[j + 1] = out[j]!;
+      j--;
+    }
+    out[j + 1] = v;
+  }
+}
+
+/** The canonical encoding of a state; with `symmetric`, up to a permutation of the swap-ins. */
+export function encodeState(s: ScenarioState, symmetric = false): number[] {
   const { folios, swapins } = s;
   const out = new Array<number>(folios.size + swapins.size + 10);
   let at = 0;
@@ -353,8 +367,11 @@ export function encodeState(s: ScenarioState): number[] {
   out[at++] = reclaim.shrink;
   out[at++] = s.writebackDone ? 1 : 0;
   out[at++] = partId(s.migrate, "migrate", encodeMigrate);
+  const first = at;
   for (let i = 0; i < swapins.size; i++)
     out[at++] = partId(swapins.get(i)!, "swapin", encodeSwapin);
+  // Symmetry reduction: the swap-ins' local states as a multiset.
+  if (symmetric && swapins.size > 1) sortRange(out, first, at);
   out[at++] = s.reclaimDst.pc;
   out[at++] = s.reuseDone ? 1 : 0;
   out[at++] = XA_LOCK_HOLDERS.indexOf(s.xaLock);

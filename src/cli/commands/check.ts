@@ -175,6 +175,11 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
     property: args.property,
     liveness: args.liveness,
   });
+  if (liveness && args.symmetry === "on") {
+    throw new ParameterError(
+      "--symmetry on is not sound for the per-thread progress properties: drop it for liveness",
+    );
+  }
   if (!liveness && args.fairness !== "weak") {
     throw new ParameterError("--fairness only applies to liveness: add --liveness or --property");
   }
