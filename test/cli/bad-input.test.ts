@@ -85,6 +85,26 @@ const CASES: [string, string[], RegExp][] = [
   ],
   ["swapins 0", ["check", "--swapins", "0"], /--swapins must be in 1\.\.4/],
   [
+    "bounded spin too large",
+    ["check", "--bounded-spin", "99"],
+    /--bounded-spin must be in 0\.\.20/,
+  ],
+  [
+    "unknown symmetry",
+    ["check", "--symmetry", "maybe"],
+    /unknown symmetry 'maybe'; valid: off, on/,
+  ],
+  [
+    "symmetry with liveness",
+    ["check", "--liveness", "--symmetry", "on"],
+    /not sound for the per-thread progress/,
+  ],
+  [
+    "preemptions not whole",
+    ["check", "--max-preemptions", "1.5"],
+    /--max-preemptions must be a whole number/,
+  ],
+  [
     "negative max states",
     ["check", "--max-states", "-5"],
     /--max-states must be a non-negative number/,
