@@ -1,0 +1,268 @@
+/**
+ * The breadth-first exploration shared by `search` (bfs.ts) and the
+ * liveness graph (graph.ts): strictly level by level; every new state is
+ * stored, checked against the invariants and for deadlock when it is
+ * generated, so the first failure found is at the lowest depth; bounds and
+ * interrupts are checked every 4096 transitions, where the generator also
+ * yields (see drain.ts). Subclasses add what they keep (edges, per-state
+ * predicates) through the hooks, and build their own result.
+ *
+ * A level waiting for expansion keeps only ids and states: a state's steps
+ * are listed when it is generated (for the deadlock check) and listed again
+ * when it is expanded. Keeping them instead (with their closures and
+ * labels) costs about 1 KB per queued state and more time in the garbage
+ * collector than listing them twice (see docs/performance.md).
+ */
+import type { Progress, SearchOptions } from "./bfs.js";
+import type { Slices } from "./drain.js";
+import { collisionProbability } from "./fingerprint.js";
+import type { Model, Property, Step } from "./model.js";
+import type { IncompleteReason, SearchStats, Verdict } from "./result.js";
+import { ExactStore, FingerprintStore } from "./state-store.js";
+
+export interface Found {
+  readonly verdict: Verdict;
+  readonly id: number;
+  readonly property: string;
+  readonly explanation: string | null;
+}
+
+/** Bytes of JavaScript heap and array buffers in use (what running out of memory is about). */
+export function memoryInUse(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+/**
+ * How often each step was taken, keyed `thread:name`, counted without
+ * building the key string for every transition (in the order the steps
+ * were first taken, as a Map of those keys would be).
+ */
+export class CoverageCounter {
+  private readonly byThread = new Map<string, Map<string, { n: number }>>();
+  private readonly counters: [string, { n: number }][] = [];
+
+  count(thread: string, name: string): void {
+    let byName = this.byThread.get(thread);
+    if (byName === undefined) {
+      byName = new Map();
+      this.byThread.set(thread, byName);
+    }
+    let counter = byName.get(name);
+    if (counter === undefined) {
+      // Two pairs may give the same key (a thread name with ':'): one counter.
+      const key = `${thread}:${name}`;
+      counter = this.counters.find(([k]) => k === key)?.[1];
+      if (counter === undefined) {
+        counter = { n: 0 };
+        this.counters.push([key, counter]);
+      }
+      byName.set(name, counter);
+    }
+    counter.n++;
+  }
+
+  toMap(): Map<string, number> {
+    return new Map(this.counters.map(([key, c]) => [key, c.n]));
+  }
+}
+
+/** One BFS level waiting for expansion: the states and their ids, in id order. */
+class Level<S> {
+  readonly ids: number[] = [];
+  readonly states: S[] = [];
+
+  get length(): number {
+    return this.ids.length;
+  }
+
+  push(id: number, state: S): void {
+    this.ids.push(id);
+    this.states.push(state);
+  }
+}
+
+export abstract class BreadthFirst<S, A, R> {
+  protected readonly store: ExactStore | FingerprintStore;
+  protected readonly invariants: readonly Property<S>[];
+  /** Cover properties no state has satisfied yet. */
+  private uncovered: Property<S>[];
+  protected readonly covered = new Map<string, boolean>();
+  protected readonly coverage = new CoverageCounter();
+  private readonly maxStates: number;
+  private readonly started = Date.now();
+  protected transitions = 0;
+  protected depth = 0;
+  private queue = 0;
+
+  constructor(
+    protected readonly model: Model<S, A>,
+    protected readonly options: SearchOptions,
+  ) {
+    this.store = options.exact ? new ExactStore() : new FingerprintStore();
+    this.invariants = model.properties.filter((p) => p.kind === "always");
+    this.uncovered = model.properties.filter((p) => p.kind === "sometimes");
+    for (const p of this.uncovered) this.covered.set(p.name, false);
+    this.maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** The result, once the exploration ends (found a failure, hit a bound, or completed). */
+  protected abstract finish(found: Found | null, reason: IncompleteReason | null): R;
+
+  /** Hook: a step from `parent` by `thread` reached the stored state `id` (new or not). */
+  protected reached(_id: number, _isNew: boolean, _parent: number, _thread: string | null): void {}
+
+  /** Hook: a new state was stored under `id`, before it is checked. */
+  protected stored(_id: number, _state: S): void {}
+
+  /** Hook: state `id` is about to be expanded (ids are expanded in increasing order). */
+  protected expanding(_id: number): void {}
+
+  /** Bytes of what the exploration keeps (the seen-set, and whatever a subclass adds). */
+  protected bytes(): number {
+    return this.store.bytes();
+  }
+
+  /** The exploration, yielding every 4096 transitions (see drain.ts). */
+  *slices(): Slices<R> {
+    let frontier = new Level<S>();
+    const inits = this.model.initStates();
+    for (let i = 0; i < inits.length; i++) {
+      const found = this.visit(inits[i]!, -1, i, null, frontier);
+      if (found === "full") return this.finish(null, "max-states");
+      if (found) return this.finish(found, null);
+    }
+    const maxDepth = this.options.maxDepth ?? Number.POSITIVE_INFINITY;
+    const model = this.model;
+    const coverage = this.coverage;
+    while (frontier.length > 0) {
+      if (this.depth >= maxDepth) return this.finish(null, "max-depth");
+      const next = new Level<S>();
+      const { ids, states } = frontier;
+      this.queue = frontier.length;
+      for (let k = 0; k < ids.length; k++) {
+        this.queue--;
+        const id = ids[k]!;
+        const source = states[k]!;
+        this.expanding(id);
+        const steps = model.actions(source);
+        for (let i = 0; i < steps.length; i++) {
+          const step = steps[i]!;
+          coverage.count(step.thread, step.name);
+          const state = model.next(source, step.action);
+          this.transitions++;
+          if ((this.transitions & 0xfff) === 0) {
+            yield;
+            const reason = this.boundHit(next.length);
+            if (reason) return this.finish(null, reason);
+          }
+          const found = this.visit(state, id, i, step.thread, next);
+          if (found === "full") return this.finish(null, "max-states");
+          if (found) return this.finish(found, null);
+        }
+      }
+      frontier = next;
+      this.depth++;
+    }
+    return this.finish(null, null);
+  }
+
+  /** Stores and checks a newly generated state; queues it for expansion. */
+  private visit(
+    state: S,
+    parent: number,
+    stepIndex: number,
+    thread: string | null,
+    next: Level<S>,
+  ): Found | "full" | null {
+    const r = this.store.findOrInsert(this.model.encode(state), parent, stepIndex);
+    if (r < 0) {
+      this.reached(-2 - r, false, parent, thread);
+      return null;
+    }
+    this.reached(r, true, parent, thread);
+    this.stored(r, state);
+    // The bound cuts the search only when a state beyond it turns up.
+    if (this.store.size > this.maxStates) return "full";
+    if (this.uncovered.length > 0) this.cover(state);
+    const steps = this.model.actions(state);
+    const bad = this.classify(state, steps);
+    if (bad) return { ...bad, id: r };
+    if (steps.length > 0) next.push(r, state);
+    return null;
+  }
+
+  /** The first invariant `state` violates, or a deadlock; null when it is fine. */
+  protected classify(state: S, steps: readonly Step<A>[]): Omit<Found, "id"> | null {
+    for (const p of this.invariants) {
+      if (!p.holds(state)) {
+        return { verdict: "violated", property: p.name, explanation: p.explain?.(state) ?? null };
+      }
+    }
+    if (steps.length === 0 && this.options.checkDeadlock !== false) {
+      const stuck = this.model.unfinished?.(state) ?? [];
+      if (stuck.length > 0) {
+        return {
+          verdict: "deadlock",
+          property: "deadlock",
+          explanation: `no step enabled; unfinished: ${stuck.join(", ")}`,
+        };
+      }
+    }
+    return null;
+  }
+
+  private cover(state: S): void {
+    let done = false;
+    for (const p of this.uncovered) {
+      if (!this.covered.get(p.name) && p.holds(state)) {
+        this.covered.set(p.name, true);
+        done = true;
+      }
+    }
+    if (done) this.uncovered = this.uncovered.filter((p) => !this.covered.get(p.name));
+  }
+
+  protected seconds(): number {
+    return (Date.now() - this.started) / 1000;
+  }
+
+  private boundHit(queued: number): IncompleteReason | null {
+    const seconds = this.seconds();
+    const progress: Progress = {
+      distinctStates: this.store.size,
+      transitions: this.transitions,
+      depth: this.depth,
+      queue: this.queue + queued,
+      seconds,
+      storeBytes: this.bytes(),
+    };
+    this.options.onProgress?.(progress);
+    if (this.options.shouldStop?.()) return "interrupted";
+    if (seconds >= (this.options.maxSeconds ?? Number.POSITIVE_INFINITY)) return "max-seconds";
+    if (memoryInUse() >= (this.options.maxMemoryBytes ?? Number.POSITIVE_INFINITY)) {
+      return "max-memory";
+    }
+    return null;
+  }
+
+  /** The statistics of the exploration so far. */
+  protected stats(): SearchStats {
+    const seconds = this.seconds();
+    const distinct = this.store.size;
+    const inits = this.model.initStates().length;
+    return {
+      distinctStates: distinct,
+      transitions: this.transitions,
+      depth: this.depth,
+      seconds,
+      statesPerSecond: seconds > 0 ? distinct / seconds : distinct,
+      collisionProbability: this.store.exact
+        ? 0
+        : collisionProbability(distinct, this.transitions + inits),
+      initialStates: inits,
+      storeBytes: this.bytes(),
+      exact: this.store.exact,
+    };
+  }
+}
