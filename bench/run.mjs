@@ -59,6 +59,11 @@ const CONFIGS = [
     params: { variant: "swapcache-check", order: "3", swapins: "4", "swapin-page": "0" },
   },
   {
+    name: "k3-s5-distinct",
+    what: "order 3, 5 swap-ins on pages 0..4 (--swapin-page distinct): the issue's SPIN comparison",
+    params: { variant: "swapcache-check", order: "3", swapins: "5", "swapin-page": "distinct" },
+  },
+  {
     name: "k4-s4",
     what: "order 4, 4 swap-ins, reclaim-dst,reuse, swapcache-check",
     params: { variant: "swapcache-check", order: "4", swapins: "4" },

@@ -86,7 +86,7 @@ export type LegacyBacking = (typeof LEGACY_BACKINGS)[number]["value"];
 export const MAX_ORDER = 5;
 export const MIN_CHUNK_SHIFT = 1;
 export const MAX_CHUNK_SHIFT = 6;
-export const MAX_SWAPINS = 4;
+export const MAX_SWAPINS = 8;
 
 export interface ScenarioParams {
   readonly variant: Variant;
@@ -95,8 +95,11 @@ export interface ScenarioParams {
   readonly order: number;
   /** XA_CHUNK_SHIFT of the modelled xarray. */
   readonly chunkShift: number;
-  /** The PTE each swap-in faults, or null: each swap-in tries every PTE. */
-  readonly swapinPage: number | null;
+  /**
+   * The PTE each swap-in faults; null: each swap-in tries every PTE;
+   * "distinct": swap-in i faults PTE i (different pages of the folio).
+   */
+  readonly swapinPage: number | null | "distinct";
   /** Number of concurrent swap-in (page-cache fault) threads. */
   readonly swapins: number;
   readonly threads: ReadonlySet<OptionalThread>;
@@ -152,7 +155,12 @@ export const PARAMETERS: readonly ParameterSpec[] = [
     description: `XA_CHUNK_SHIFT S, ${MIN_CHUNK_SHIFT}..${MAX_CHUNK_SHIFT} (kernel 6, test harness 3)`,
     default: "2",
   },
-  { name: "swapin-page", description: "the PTE j the swap-in faults, or all", default: "all" },
+  {
+    name: "swapin-page",
+    description:
+      "the PTE j every swap-in faults; all (each tries every PTE); distinct (swap-in i faults PTE i)",
+    default: "all",
+  },
   { name: "swapins", description: `number of swap-in threads, 1..${MAX_SWAPINS}`, default: "1" },
   {
     name: "threads",
@@ -201,8 +209,17 @@ export function parseScenarioParams(model: string, raw: RawParams): ScenarioPara
   );
   const pageText = raw["swapin-page"] ?? "all";
   const swapinPage =
-    pageText === "all" ? null : parseIntIn("swapin-page", pageText, 0, (1 << order) - 1);
+    pageText === "all"
+      ? null
+      : pageText === "distinct"
+        ? "distinct"
+        : parseIntIn("swapin-page", pageText, 0, (1 << order) - 1);
   const swapins = parseIntIn("swapins", raw.swapins ?? "1", 1, MAX_SWAPINS);
+  if (swapinPage === "distinct" && swapins > 1 << order) {
+    throw new ParameterError(
+      `--swapin-page distinct: ${swapins} swap-ins need ${swapins} pages, an order-${order} folio has ${1 << order}`,
+    );
+  }
   const threadText = raw.threads ?? "reclaim-dst,reuse";
   const threads = new Set(
     threadText === "none"
@@ -220,6 +237,12 @@ export function parseScenarioParams(model: string, raw: RawParams): ScenarioPara
   }
   const migrateRetries = parseIntIn("migrate-retries", raw["migrate-retries"] ?? "1", 0, 10);
   const spinBound = parseIntIn("bounded-spin", raw["bounded-spin"] ?? "0", 0, 20);
+  const symmetryText = raw.symmetry ?? "off";
+  if (symmetryText === "on" && pageText === "distinct") {
+    throw new ParameterError(
+      "--symmetry on contradicts --swapin-page distinct: the swap-ins differ",
+    );
+  }
   const symmetry =
     parseChoices(
       "symmetry",

@@ -48,9 +48,9 @@ export function swapinSteps(s: ScenarioState, setup: Setup, t: number): ThreadSt
   switch (me.pc) {
     case Swapin.Fault: {
       if (me.page >= 0) return faultStepsOf(s, setup, t, me.page, fn, set);
-      if (setup.params.swapinPage !== null) {
-        return faultStepsOf(s, setup, t, setup.params.swapinPage, fn, set);
-      }
+      const fixed = setup.params.swapinPage;
+      if (fixed !== null)
+        return faultStepsOf(s, setup, t, fixed === "distinct" ? t : fixed, fn, set);
       const steps: ThreadStep[] = [];
       for (let j = 0; j < setup.nr; j++) steps.push(...faultStepsOf(s, setup, t, j, fn, set));
       return steps;

@@ -83,11 +83,21 @@ const CASES: [string, string[], RegExp][] = [
     ["check", "--order", "1", "--swapin-page", "2"],
     /--swapin-page must be in 0\.\.1/,
   ],
-  ["swapins 0", ["check", "--swapins", "0"], /--swapins must be in 1\.\.4/],
+  ["swapins 0", ["check", "--swapins", "0"], /--swapins must be in 1\.\.8/],
   [
     "bounded spin too large",
     ["check", "--bounded-spin", "99"],
     /--bounded-spin must be in 0\.\.20/,
+  ],
+  [
+    "distinct pages beyond the folio",
+    ["check", "--order", "1", "--swapins", "3", "--swapin-page", "distinct"],
+    /3 swap-ins need 3 pages, an order-1 folio has 2/,
+  ],
+  [
+    "symmetry with distinct pages",
+    ["check", "--swapins", "2", "--swapin-page", "distinct", "--symmetry", "on"],
+    /contradicts --swapin-page distinct/,
   ],
   [
     "unknown symmetry",

@@ -72,6 +72,12 @@ describe("the RCU stall and the endless fault retry, as lassos", () => {
     expect(result.trace!.steps.some((s) => /set_pte_at\(pte \d → B/.test(s.label))).toBe(true);
   });
 
+  it("the same with the two swap-ins on different pages (--swapin-page distinct)", () => {
+    const { result } = live("head-only", ["reclaim-dst"], { swapins: 2, swapinPage: "distinct" });
+    expect(result.verdict).toBe("violated");
+    expect(result.property).toBe("lookup-progress(swapin1)");
+  });
+
   it("with reuse: the recheck refuses the recycled folio and the fault retries for ever", () => {
     const { result } = live("head-only", ["reuse"]);
     expect(result.verdict).toBe("violated");
