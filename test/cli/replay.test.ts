@@ -35,24 +35,9 @@ describe("--trace-out and replay", () => {
   });
 
   it("the same run writes the same file (no times or dates in it)", async () => {
-    const a = await recorded(
-      "a.json",
-      "--variant",
-      "sibling-check",
-      "--mapping",
-      "shmem",
-      "--order",
-      "3",
-    );
-    const b = await recorded(
-      "b.json",
-      "--variant",
-      "sibling-check",
-      "--mapping",
-      "shmem",
-      "--order",
-      "3",
-    );
+    const args = ["--variant", "sibling-check", "--mapping", "shmem", "--order", "3"];
+    const a = await recorded("a.json", ...args);
+    const b = await recorded("b.json", ...args);
     expect(readFileSync(a, "utf8")).toBe(readFileSync(b, "utf8"));
   });
 

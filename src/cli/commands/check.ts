@@ -98,9 +98,14 @@ export function writeTrace(
   io.err(`swapcheck: trace of ${first.run.title} written to ${path}${more}\n`);
 }
 
-/** Declares every model parameter as a string option of a command. */
-export function withModelParameters<T>(y: Argv<T>): Argv<T> {
-  let b = y;
+/** Declares `--model` and every model parameter (as string options) for a command. */
+export function withModelParameters<T>(y: Argv<T>, verb = "check"): Argv<T> {
+  let b = y.option("model", {
+    type: "string",
+    requiresArg: true,
+    default: DEFAULT_MODEL,
+    describe: `the model to ${verb} (see \`swapcheck list\`)`,
+  }) as unknown as Argv<T>;
   for (const name of modelParameterNames()) {
     const spec = models()
       .flatMap((m) => m.parameters)
@@ -251,12 +256,6 @@ export function checkCommand(
     describe: "explore every interleaving breadth-first and report violations",
     builder: (y: Argv) => {
       const b = y
-        .option("model", {
-          type: "string",
-          requiresArg: true,
-          default: DEFAULT_MODEL,
-          describe: "the model to check (see `swapcheck list`)",
-        })
         .option("max-states", {
           type: "number",
           requiresArg: true,

@@ -8,7 +8,7 @@
  */
 import { randomInt } from "node:crypto";
 import type { Argv, CommandModule } from "yargs";
-import { DEFAULT_MODEL, type ModelEntry, type ModelRun } from "../../../models/registry.js";
+import type { ModelEntry, ModelRun } from "../../../models/registry.js";
 import { type SimulationRun, simulate } from "../../engine/simulate.js";
 import { parseIntIn } from "../../params.js";
 import { EXIT_INCOMPLETE, EXIT_VIOLATION } from "../exit-status.js";
@@ -202,12 +202,6 @@ export function simulateCommand(
     describe: "take random walks through a model (finds bugs, proves nothing)",
     builder: (y: Argv) => {
       const b = y
-        .option("model", {
-          type: "string",
-          requiresArg: true,
-          default: DEFAULT_MODEL,
-          describe: "the model to simulate (see `swapcheck list`)",
-        })
         .option("runs", {
           type: "string",
           requiresArg: true,
@@ -243,7 +237,7 @@ export function simulateCommand(
         .example("$0 simulate --variant head-only --runs 1000 --seed 1", "random walks")
         .example("$0 simulate --variant head-only --runs 1 --seed 123", "repeat one run")
         .example("$0 simulate --order 5 --chunk-shift 6 --swarm", "a model too large to check");
-      return withTraceOptions(withModelParameters(b)) as unknown as Argv<SimulateArgs>;
+      return withTraceOptions(withModelParameters(b, "simulate")) as unknown as Argv<SimulateArgs>;
     },
     handler: (args) => setStatus(runSimulate(args, io)),
   };
