@@ -11,7 +11,7 @@
  */
 
 import { BreadthFirst, type Found } from "./breadth-first.js";
-import { drain, drainAsync } from "./drain.js";
+import { drain, drainAsync, type Slices } from "./drain.js";
 import { countSwitches, fewestSwitchesPath } from "./fewest-switches.js";
 import type { Model } from "./model.js";
 import type { IncompleteReason, SearchResult, Trace, Verdict } from "./result.js";
@@ -38,6 +38,11 @@ export interface SearchOptions {
    * switches (a bounded second pass; default true).
    */
   readonly fewestSwitches?: boolean;
+  /**
+   * Partial-order reduction by ample sets (por.ts): the model must declare
+   * footprints. Safety only; a counterexample is still a shortest one.
+   */
+  readonly partialOrder?: boolean;
   /** Called about every 4096 transitions with the running counts. */
   readonly onProgress?: (p: Progress) => void;
 }
@@ -67,6 +72,40 @@ export function searchAsync<S, A>(
 
 class Search<S, A> extends BreadthFirst<S, A, SearchResult<S>> {
   /**
+   * With partial-order reduction, a counterexample found is a real path
+   * but not necessarily a shortest one (the reduction postpones steps): an
+   * unreduced search bounded at its depth finds a shortest one.
+   */
+  override *slices(): Slices<SearchResult<S>> {
+    const reduced = yield* super.slices();
+    const por = reduced.stats.partialOrder;
+    if (!por || !reduced.trace) return reduced;
+    const full = new Search(this.model, {
+      ...this.options,
+      partialOrder: false,
+      maxDepth: reduced.trace.steps.length,
+    });
+    const shortest = yield* full.slices();
+    if (!shortest.trace) {
+      // Cut short by a bound or an interrupt: the reduced path stands.
+      if (shortest.incompleteReason !== "max-depth") return reduced;
+      throw new Error("partial-order reduction: no unreduced counterexample at its depth");
+    }
+    const s = shortest.stats;
+    const stats = {
+      ...reduced.stats,
+      distinctStates: reduced.stats.distinctStates + s.distinctStates,
+      transitions: reduced.stats.transitions + s.transitions,
+      seconds: reduced.stats.seconds + s.seconds,
+      partialOrder: {
+        ...por,
+        rerun: { distinctStates: s.distinctStates, transitions: s.transitions },
+      },
+    };
+    return { ...shortest, stats, coverage: reduced.coverage, covered: reduced.covered };
+  }
+
+  /**
    * The counterexample to report: the BFS one, or, by default, one of the
    * same length with the fewest context switches (whose end may violate
    * another invariant first: it is reported as found).
@@ -89,7 +128,9 @@ class Search<S, A> extends BreadthFirst<S, A, SearchResult<S>> {
   }
 
   protected finish(found: Found | null, reason: IncompleteReason | null): SearchResult<S> {
-    const stats = this.stats();
+    const stats = this.ampleSets
+      ? { ...this.stats(), partialOrder: { ...this.ampleSets.stats(), rerun: null } }
+      : this.stats();
     const cex = found ? this.counterexample(found) : null;
     const verdict: Verdict = cex ? cex.found.verdict : reason ? "incomplete" : "holds";
     return {

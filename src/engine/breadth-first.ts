@@ -17,6 +17,7 @@ import type { Progress, SearchOptions } from "./bfs.js";
 import type { Slices } from "./drain.js";
 import { collisionProbability } from "./fingerprint.js";
 import type { Model, Property, Step } from "./model.js";
+import { AmpleSets } from "./por.js";
 import type { IncompleteReason, SearchStats, Verdict } from "./result.js";
 import { ExactStore, FingerprintStore } from "./state-store.js";
 
@@ -94,6 +95,10 @@ export abstract class BreadthFirst<S, A, R> {
   protected transitions = 0;
   protected depth = 0;
   private queue = 0;
+  /** Partial-order reduction, when asked for (por.ts). */
+  protected readonly ampleSets: AmpleSets<S, A> | null;
+  /** The id the last `visit` reached (new or seen before). */
+  private lastId = -1;
 
   constructor(
     protected readonly model: Model<S, A>,
@@ -104,6 +109,9 @@ export abstract class BreadthFirst<S, A, R> {
     this.uncovered = model.properties.filter((p) => p.kind === "sometimes");
     for (const p of this.uncovered) this.covered.set(p.name, false);
     this.maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
+    this.ampleSets = options.partialOrder
+      ? new AmpleSets(model, [...this.invariants, ...this.uncovered])
+      : null;
   }
 
   /** The result, once the exploration ends (found a failure, hit a bound, or completed). */
@@ -140,13 +148,21 @@ export abstract class BreadthFirst<S, A, R> {
       const next = new Level<S>();
       const { ids, states } = frontier;
       this.queue = frontier.length;
+      // Ids from here on belong to the next level (the cycle proviso's test).
+      const nextLevel = this.store.size;
       for (let k = 0; k < ids.length; k++) {
         this.queue--;
         const id = ids[k]!;
         const source = states[k]!;
         this.expanding(id);
         const steps = model.actions(source);
-        for (let i = 0; i < steps.length; i++) {
+        const ample = this.ampleSets?.ample(source, steps) ?? null;
+        // The step indices to take (null: all, in order).
+        let order: readonly number[] | null = ample;
+        let settled = ample === null;
+        let deeper = true;
+        for (let j = 0, n = order ? order.length : steps.length; j < n; j++) {
+          const i = order ? order[j]! : j;
           const step = steps[i]!;
           coverage.count(step.thread, step.name);
           const state = model.next(source, step.action);
@@ -159,6 +175,23 @@ export abstract class BreadthFirst<S, A, R> {
           const found = this.visit(state, id, i, step.thread, next);
           if (found === "full") return this.finish(null, "max-states");
           if (found) return this.finish(found, null);
+          if (this.lastId < nextLevel) deeper = false;
+          if (!settled && j === n - 1) {
+            // The ample set is taken: keep it if the cycle proviso holds,
+            // else go on with the steps it left out.
+            settled = true;
+            const sets = this.ampleSets!;
+            if (deeper) {
+              sets.reducedStates++;
+              sets.stepsSkipped += steps.length - n;
+            } else {
+              sets.provisoExpansions++;
+              const taken = order!;
+              order = steps.map((_, x) => x).filter((x) => !taken.includes(x));
+              n = order.length;
+              j = -1;
+            }
+          }
         }
       }
       frontier = next;
@@ -177,9 +210,11 @@ export abstract class BreadthFirst<S, A, R> {
   ): Found | "full" | null {
     const r = this.store.findOrInsert(this.model.encode(state), parent, stepIndex);
     if (r < 0) {
-      this.reached(-2 - r, false, parent, thread);
+      this.lastId = -2 - r;
+      this.reached(this.lastId, false, parent, thread);
       return null;
     }
+    this.lastId = r;
     this.reached(r, true, parent, thread);
     this.stored(r, state);
     // The bound cuts the search only when a state beyond it turns up.

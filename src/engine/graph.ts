@@ -83,7 +83,8 @@ class Explorer<S, A> extends BreadthFirst<S, A, Exploration> {
     options: SearchOptions,
     private readonly tracked: readonly Property<S>[],
   ) {
-    super(model, options);
+    // Never reduced: ample sets do not preserve fair cycles (por.ts).
+    super(model, { ...options, partialOrder: false });
     for (const t of model.threads) this.threadId(t);
     this.holds = tracked.map(() => new Uint8Vec());
   }

@@ -8,7 +8,7 @@ export type { Fingerprint } from "./fingerprint.js";
 export { collisionProbability, fingerprint } from "./fingerprint.js";
 export type { Fairness, LivenessOptions } from "./liveness.js";
 export { checkLiveness, checkLivenessAsync } from "./liveness.js";
-export type { Model, Property, PropertyKind, Step, Variable } from "./model.js";
+export type { Footprint, Model, Property, PropertyKind, Step, Variable } from "./model.js";
 export type { Bounded, PreemptionBounded } from "./preemption-bound.js";
 export { preemptionBounded, unwrapBounded } from "./preemption-bound.js";
 export type {

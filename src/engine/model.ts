@@ -64,6 +64,24 @@ export interface Property<S> {
   holds(state: S): boolean;
   /** For a state where `holds` is false: the offending objects, in one line. */
   explain?(state: S): string;
+  /**
+   * For partial-order reduction: the shared objects (as named in the
+   * model's footprints) the predicate reads. A step that writes none of
+   * them is invisible to the property. Absent: the property may read
+   * anything, and no step is invisible to it (no reduction).
+   */
+  readonly reads?: readonly string[];
+}
+
+/**
+ * What steps read and write, for partial-order reduction: names of the
+ * model's objects (a thread's local state, a shared variable, a lock...).
+ * Two steps of different threads are independent when neither writes an
+ * object the other reads or writes.
+ */
+export interface Footprint {
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
 }
 
 /** One named variable of a state, in the model's own words (for traces and reports). */
@@ -105,4 +123,16 @@ export interface Model<S, A> {
    * and JSON traces (which replay compares). Must be a function of the state.
    */
   variables?(state: S): readonly Variable[];
+  /**
+   * Partial-order reduction (both methods or neither): what `thread`'s
+   * next step may touch: every step it can take from its local state in
+   * `state`, enabled or not, guards included.
+   */
+  nextFootprint?(state: S, thread: string): Footprint;
+  /**
+   * Everything `thread` may touch from `state` on, until it finishes: an
+   * over-approximation (a sound one is essential: an object left out makes
+   * the reduction unsound). Empty for a finished thread.
+   */
+  futureFootprint?(state: S, thread: string): Footprint;
 }

@@ -1,3 +1,5 @@
+import type { ReductionStats } from "./por.js";
+
 /** What a search reports: the checker/report split of Stateright. */
 
 export type Verdict = "holds" | "violated" | "deadlock" | "incomplete";
@@ -62,6 +64,14 @@ export interface SearchStats {
   /** Bytes used by the seen-set's structures. */
   readonly storeBytes: number;
   readonly exact: boolean;
+  /**
+   * With partial-order reduction: what it did. A counterexample then comes
+   * from an unreduced search bounded at the depth the reduced one found
+   * (`rerun`: its states and transitions, included in the totals above).
+   */
+  readonly partialOrder?: ReductionStats & {
+    readonly rerun: { readonly distinctStates: number; readonly transitions: number } | null;
+  };
 }
 
 export interface SearchResult<S> {
