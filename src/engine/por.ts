@@ -63,7 +63,9 @@ export class AmpleSets<S, A> {
     properties: readonly Property<S>[],
   ) {
     if (!model.nextFootprint || !model.futureFootprint) {
-      throw new Error(`model ${model.name} declares no footprints: partial-order reduction needs them`);
+      throw new Error(
+        `model ${model.name} declares no footprints: partial-order reduction needs them`,
+      );
     }
     const reads = new Set<string>();
     let all = false;
