@@ -9,6 +9,7 @@ import type { Invariant } from "./invariant.js";
 export const boundedSpin: Invariant = {
   name: "bounded-spin",
   description: "No lookup fails folio_try_get_rcu N times in a row (N from --bounded-spin).",
+  reads: (setup) => setup.swapinNames.map((t) => `${t}.ref`),
   check(s, setup) {
     const n = setup.params.spinBound;
     const i = s.swapins.findIndex((t) => t.spins >= n);

@@ -1,3 +1,4 @@
+import { FOLIO_OBJECTS } from "../models/migrate-swapcache/footprint.js";
 import { frameName } from "../models/migrate-swapcache/step.js";
 import { folioCovers, folioTest, MAPPING } from "../src/kernel/folio.js";
 import { xaIsPointer, xaLoad, xaToPointer } from "../src/kernel/xarray.js";
@@ -14,6 +15,7 @@ export const cacheIntegrity: Invariant = {
   description:
     "Every slot that points to a folio points to a live folio of this mapping whose range " +
     "covers the slot, and every index of that folio's range resolves to a live folio.",
+  reads: () => ["xa_lock", "xa", ...FOLIO_OBJECTS],
   check(s, setup) {
     if (s.xaLock !== "") return null;
     const live = new Set<number>();

@@ -1,3 +1,4 @@
+import { FOLIO_OBJECTS, pteObjects } from "../models/migrate-swapcache/footprint.js";
 import { originalData } from "../models/migrate-swapcache/state.js";
 import { frameName } from "../models/migrate-swapcache/step.js";
 import { pteFrame, pteKind, ptePage } from "../src/kernel/page-table.js";
@@ -11,6 +12,7 @@ import type { Invariant } from "./invariant.js";
 export const dataIntegrity: Invariant = {
   name: "data-integrity",
   description: "A page mapped at an address holds the data that was swapped out from that address.",
+  reads: (setup) => [...FOLIO_OBJECTS, ...pteObjects(setup)],
   check(s) {
     for (const [j, pte] of s.ptes.entries()) {
       if (pteKind(pte) !== "present") continue;

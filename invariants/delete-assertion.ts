@@ -7,6 +7,7 @@ import type { Invariant } from "./invariant.js";
 export const deleteAssertion: Invariant = {
   name: "delete-assertion",
   description: "Deleting a folio from the swap cache finds it in every slot of its range.",
+  reads: () => ["bug"],
   check(s) {
     return s.bug
       ? `${s.bug.what}: slot ${s.bug.index} did not hold the folio (VM_BUG_ON_PAGE)`

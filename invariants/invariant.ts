@@ -11,6 +11,11 @@ export interface Invariant {
   readonly name: string;
   readonly description: string;
   readonly check: (s: ScenarioState, setup: Setup) => string | null;
+  /**
+   * The objects `check` reads, named as in the model's footprints
+   * (models/migrate-swapcache/footprint.ts), for partial-order reduction.
+   */
+  readonly reads: (setup: Setup) => readonly string[];
 }
 
 /** The engine's view of an invariant, bound to one configuration. */
@@ -21,5 +26,6 @@ export function asProperty(inv: Invariant, setup: Setup): Property<ScenarioState
     description: inv.description,
     holds: (s) => inv.check(s, setup) === null,
     explain: (s) => inv.check(s, setup) ?? "",
+    reads: inv.reads(setup),
   };
 }

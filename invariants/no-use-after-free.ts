@@ -1,3 +1,4 @@
+import { FOLIO_OBJECTS, pteObjects } from "../models/migrate-swapcache/footprint.js";
 import { FRAME_A, FRAME_B, Migrate, Reclaim } from "../models/migrate-swapcache/state.js";
 import { frameName } from "../models/migrate-swapcache/step.js";
 import { folioTest } from "../src/kernel/folio.js";
@@ -13,6 +14,13 @@ export const noUseAfterFree: Invariant = {
   name: "no-use-after-free",
   description:
     "No thread holds a reference to, locks or maps a free frame, and no refcount is negative.",
+  reads: (setup) => [
+    ...FOLIO_OBJECTS,
+    ...pteObjects(setup),
+    ...setup.swapinNames.map((t) => `${t}.ref`),
+    "migrate",
+    "reclaim",
+  ],
   check(s) {
     const freed = (frame: number) => !s.folios.get(frame)!.allocated;
     for (const [frame, f] of s.folios.entries()) {

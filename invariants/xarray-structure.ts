@@ -1,3 +1,4 @@
+import { FOLIO_OBJECTS } from "../models/migrate-swapcache/footprint.js";
 import { frameName } from "../models/migrate-swapcache/step.js";
 import {
   xaIsPointer,
@@ -19,6 +20,7 @@ export const xarrayStructure: Invariant = {
   description:
     "Multi-index entries keep their shape (one canonical slot, siblings naming it), " +
     "per-slot folios have a direct slot per index, and node counters match the slots.",
+  reads: () => ["xa", ...FOLIO_OBJECTS],
   check(s, setup) {
     const counters = xaNodeCounterErrors(s.xa);
     if (counters.length > 0) return counters[0]!;

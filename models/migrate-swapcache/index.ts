@@ -9,6 +9,7 @@ import { boundedSpin } from "../../invariants/bounded-spin.js";
 import { asProperty, SCENARIO_INVARIANTS } from "../../invariants/index.js";
 import { progressProperties } from "../../invariants/progress.js";
 import type { Model, Step } from "../../src/engine/index.js";
+import { threadFootprints } from "./footprint.js";
 import { migrateSteps } from "./migrate.js";
 import type { ScenarioParams } from "./params.js";
 import { reclaimSteps } from "./reclaim.js";
@@ -88,6 +89,7 @@ export function migrateSwapcacheModel(params: ScenarioParams): Model<
   const setup = makeSetup(params);
   const defs = threadDefs(setup);
   const inits = initialStates(setup);
+  const footprints = threadFootprints(setup);
   return {
     name: "migrate-swapcache",
     setup,
@@ -111,5 +113,7 @@ export function migrateSwapcacheModel(params: ScenarioParams): Model<
     encode: params.symmetry ? (s) => encodeState(s, true) : encodeState,
     unfinished: (s) => defs.filter((d) => d.unfinished(s)).map((d) => d.name),
     variables: (s) => scenarioVariables(s, setup),
+    nextFootprint: (s, thread) => footprints.get(thread)!.next(s),
+    futureFootprint: (s, thread) => footprints.get(thread)!.future(s),
   };
 }
