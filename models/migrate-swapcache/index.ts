@@ -17,6 +17,7 @@ import { reclaimDstSteps } from "./reclaim-dst.js";
 import { reuseSteps } from "./reuse.js";
 import {
   encodeState,
+  packState,
   initialStates,
   Migrate,
   makeSetup,
@@ -25,6 +26,7 @@ import {
   type Setup,
   Shrink,
   Swapin,
+  unpackState,
 } from "./state.js";
 import type { ThreadStep } from "./step.js";
 import { swapinSteps } from "./swapin.js";
@@ -110,7 +112,10 @@ export function migrateSwapcacheModel(params: ScenarioParams): Model<
       ...(params.spinBound > 0 ? [asProperty(boundedSpin, setup)] : []),
       ...progressProperties(setup),
     ],
-    encode: params.symmetry ? (s) => encodeState(s, true) : encodeState,
+    // Without symmetry the exact encoding is canonical: one function for both.
+    encode: params.symmetry ? (s) => encodeState(s, true) : packState,
+    pack: packState,
+    unpack: unpackState,
     unfinished: (s) => defs.filter((d) => d.unfinished(s)).map((d) => d.name),
     variables: (s) => scenarioVariables(s, setup),
     nextFootprint: (s, thread) => footprints.get(thread)!.next(s),

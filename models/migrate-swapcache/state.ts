@@ -283,17 +283,20 @@ export const XA_LOCK_HOLDERS = ["", "migrate", "reclaim", "reclaim-dst"] as cons
 export type XaLockHolder = (typeof XA_LOCK_HOLDERS)[number];
 
 /**
- * The encoding of a state is built from its parts (the frames, the PTEs,
- * each thread's record, the xarray): a step changes one or two parts and
- * shares the others with the state before it. Each part value gets a small
- * integer id, once per part object (kept with it), from a table of every
- * part value seen in this process, keyed by the part's own full encoding:
- * equal parts get equal ids and different parts different ids, so the
- * state's encoding stays canonical (within the process, which is where
- * encodings are compared) while being a few words long instead of ~100.
+ * The encoding of a state is built from its parts (each frame, the PTEs,
+ * each thread's record, the VM_BUG_ON record, the xarray): a step changes
+ * one or two parts and shares the others with the state before it. Each
+ * part value gets a small integer id, once per part object (kept with it),
+ * from a table of every part value seen in this process, keyed by the
+ * part's own full encoding: equal parts get equal ids and different parts
+ * different ids, so the state's encoding stays canonical (within the
+ * process, which is where encodings are compared) while being a few words
+ * long instead of ~100. The table also keeps the first object of each
+ * value, so that an encoding turns back into a state (`unpackState`).
  */
 const ID = Symbol("partId");
 const partIds = new Map<string, number>();
+const partObjects: object[] = [];
 
 function partId<T extends object>(
   part: T,
@@ -308,16 +311,29 @@ function partId<T extends object>(
   const key = `${kind}:${code.join(",")}`;
   let id = partIds.get(key);
   if (id === undefined) {
-    id = partIds.size;
+    id = partObjects.length;
     partIds.set(key, id);
+    partObjects.push(part);
   }
   // A fast record keeps it in its own cache; anything else (a List) under ID.
   if (!setRecordMemo(part, id)) holder[ID] = id;
   return id;
 }
 
+function part<T>(id: number): T {
+  return partObjects[id] as T;
+}
+
 function encodePtes(ptes: List<Pte>, out: number[]): void {
   for (let i = 0; i < ptes.size; i++) out.push(ptes.get(i)!);
+}
+
+function encodeReclaim(r: ReclaimThread, out: number[]): void {
+  out.push(r.pc, r.shrink);
+}
+
+function encodeShrink(r: ShrinkThread, out: number[]): void {
+  out.push(r.pc);
 }
 
 function encodeMigrate(m: MigrateThread, out: number[]): void {
@@ -337,11 +353,15 @@ function encodeSwapin(t: SwapinThread, out: number[]): void {
   out.push(t.pc, t.page, t.orig, t.index, t.folio, t.hasRef ? 1 : 0, t.spins);
 }
 
+function encodeBug(b: VmBug, out: number[]): void {
+  out.push(b.index);
+  for (let i = 0; i < b.what.length; i++) out.push(b.what.charCodeAt(i));
+}
+
 function encodeXa(xa: XArray, out: number[]): void {
   for (const w of xaEncoding(xa)) out.push(w);
 }
 
-/** The canonical flat encoding of a state, for fingerprints (see `partId`). */
 /** Sorts out[from..to) ascending (a handful of words: insertion sort). */
 function sortRange(out: number[], from: number, to: number): void {
   for (let i = from + 1; i < to; i++) {
@@ -355,27 +375,60 @@ function sortRange(out: number[], from: number, to: number): void {
   }
 }
 
-/** The canonical encoding of a state; with `symmetric`, up to a permutation of the swap-ins. */
-export function encodeState(s: ScenarioState, symmetric = false): number[] {
+/** Words of the encoding before the swap-ins' part ids. */
+const SWAPINS_AT = 6;
+
+/**
+ * The exact encoding of a state (see `partId`): frames A and B, the PTEs,
+ * reclaim, writeback done, migrate, one word per swap-in, reclaim-dst,
+ * reuse done, the xarray lock holder, the VM_BUG_ON record and the xarray.
+ */
+export function packState(s: ScenarioState): number[] {
   const { folios, swapins } = s;
-  const out = new Array<number>(folios.size + swapins.size + 10);
-  let at = 0;
-  for (let i = 0; i < folios.size; i++) out[at++] = partId(folios.get(i)!, "folio", folioEncode);
-  out[at++] = partId(s.ptes, "ptes", encodePtes);
-  const reclaim = s.reclaim;
-  out[at++] = reclaim.pc;
-  out[at++] = reclaim.shrink;
-  out[at++] = s.writebackDone ? 1 : 0;
-  out[at++] = partId(s.migrate, "migrate", encodeMigrate);
-  const first = at;
+  const out = new Array<number>(swapins.size + 12);
+  out[0] = partId(folios.get(FRAME_A)!, "folio", folioEncode);
+  out[1] = partId(folios.get(FRAME_B)!, "folio", folioEncode);
+  out[2] = partId(s.ptes, "ptes", encodePtes);
+  out[3] = partId(s.reclaim, "reclaim", encodeReclaim);
+  out[4] = s.writebackDone ? 1 : 0;
+  out[5] = partId(s.migrate, "migrate", encodeMigrate);
+  let at = SWAPINS_AT;
   for (let i = 0; i < swapins.size; i++)
     out[at++] = partId(swapins.get(i)!, "swapin", encodeSwapin);
-  // Symmetry reduction: the swap-ins' local states as a multiset.
-  if (symmetric && swapins.size > 1) sortRange(out, first, at);
-  out[at++] = s.reclaimDst.pc;
+  out[at++] = partId(s.reclaimDst, "shrink", encodeShrink);
   out[at++] = s.reuseDone ? 1 : 0;
   out[at++] = XA_LOCK_HOLDERS.indexOf(s.xaLock);
-  out[at++] = s.bug ? s.bug.index + 1 : 0;
+  out[at++] = s.bug ? partId(s.bug, "bug", encodeBug) : -1;
   out[at++] = partId(s.xa, "xa", encodeXa);
+  return out;
+}
+
+/** The state `packState` encoded (made of the first objects seen of each part value). */
+export function unpackState(words: ArrayLike<number>): ScenarioState {
+  const n = words.length - 12;
+  const swapins = new Array<SwapinThread>(n);
+  for (let i = 0; i < n; i++) swapins[i] = part(words[SWAPINS_AT + i]!);
+  const at = SWAPINS_AT + n;
+  const bug = words[at + 3]!;
+  return ScenarioState({
+    folios: List([part<Folio>(words[0]!), part<Folio>(words[1]!)]),
+    ptes: part(words[2]!),
+    reclaim: part(words[3]!),
+    writebackDone: words[4] === 1,
+    migrate: part(words[5]!),
+    swapins: List(swapins),
+    reclaimDst: part(words[at]!),
+    reuseDone: words[at + 1] === 1,
+    xaLock: XA_LOCK_HOLDERS[words[at + 2]!]!,
+    bug: bug < 0 ? null : part(bug),
+    xa: part(words[at + 4]!),
+  });
+}
+
+/** The canonical encoding of a state; with `symmetric`, up to a permutation of the swap-ins. */
+export function encodeState(s: ScenarioState, symmetric = false): number[] {
+  const out = packState(s);
+  // Symmetry reduction: the swap-ins' local states as a multiset.
+  if (symmetric && s.swapins.size > 1) sortRange(out, SWAPINS_AT, SWAPINS_AT + s.swapins.size);
   return out;
 }

@@ -68,10 +68,21 @@ export class CoverageCounter {
   }
 }
 
-/** One BFS level waiting for expansion: the states and their ids, in id order. */
-class Level<S> {
-  readonly ids: number[] = [];
-  readonly states: S[] = [];
+/**
+ * One BFS level waiting for expansion, in id order. States are taken back
+ * in the order they were pushed (`take(k)` for k = 0, 1, ...).
+ */
+interface Level<S> {
+  readonly length: number;
+  push(id: number, state: S, packed: ArrayLike<number> | null): void;
+  id(k: number): number;
+  take(k: number): S;
+}
+
+/** A level of state objects (for models without `pack`). */
+class ObjectLevel<S> implements Level<S> {
+  private readonly ids: number[] = [];
+  private readonly states: S[] = [];
 
   get length(): number {
     return this.ids.length;
@@ -81,7 +92,79 @@ class Level<S> {
     this.ids.push(id);
     this.states.push(state);
   }
+
+  id(k: number): number {
+    return this.ids[k]!;
+  }
+
+  take(k: number): S {
+    const s = this.states[k]!;
+    // Let the state go once expanded: a level can hold millions.
+    this.states[k] = undefined as S;
+    return s;
+  }
 }
+
+const CHUNK = 1 << 16;
+
+/**
+ * A level of packed states: each state as its length and words in chunks
+ * of 32-bit integers (a few dozen bytes a state instead of an object
+ * graph), unpacked when it is expanded.
+ */
+class PackedLevel<S> implements Level<S> {
+  private readonly ids: number[] = [];
+  private readonly chunks: Int32Array[] = [new Int32Array(CHUNK)];
+  private writeAt = 0;
+  private readChunk = 0;
+  private readAt = 0;
+  private readonly scratch: number[] = [];
+
+  constructor(private readonly unpack: (packed: ArrayLike<number>) => S) {}
+
+  get length(): number {
+    return this.ids.length;
+  }
+
+  push(id: number, _state: S, packed: ArrayLike<number> | null): void {
+    const words = packed!;
+    this.ids.push(id);
+    this.write(words.length);
+    for (let i = 0; i < words.length; i++) this.write(words[i]!);
+  }
+
+  id(k: number): number {
+    return this.ids[k]!;
+  }
+
+  take(_k: number): S {
+    const n = this.read();
+    const scratch = this.scratch;
+    scratch.length = n;
+    for (let i = 0; i < n; i++) scratch[i] = this.read();
+    return this.unpack(scratch);
+  }
+
+  private write(w: number): void {
+    if (this.writeAt === CHUNK) {
+      this.chunks.push(new Int32Array(CHUNK));
+      this.writeAt = 0;
+    }
+    this.chunks[this.chunks.length - 1]![this.writeAt++] = w;
+  }
+
+  private read(): number {
+    if (this.readAt === CHUNK) {
+      // Expanded chunks are dropped as the level is read.
+      this.chunks[this.readChunk] = EMPTY_CHUNK;
+      this.readChunk++;
+      this.readAt = 0;
+    }
+    return this.chunks[this.readChunk]![this.readAt++]!;
+  }
+}
+
+const EMPTY_CHUNK = new Int32Array(0);
 
 export abstract class BreadthFirst<S, A, R> {
   protected readonly store: ExactStore | FingerprintStore;
@@ -132,8 +215,14 @@ export abstract class BreadthFirst<S, A, R> {
   }
 
   /** The exploration, yielding every 4096 transitions (see drain.ts). */
+  /** A new level waiting for expansion: packed states when the model can pack them. */
+  private level(): Level<S> {
+    const { pack, unpack } = this.model;
+    return pack && unpack ? new PackedLevel<S>(unpack.bind(this.model)) : new ObjectLevel<S>();
+  }
+
   *slices(): Slices<R> {
-    let frontier = new Level<S>();
+    let frontier = this.level();
     const inits = this.model.initStates();
     for (let i = 0; i < inits.length; i++) {
       const found = this.visit(inits[i]!, -1, i, null, frontier);
@@ -145,15 +234,15 @@ export abstract class BreadthFirst<S, A, R> {
     const coverage = this.coverage;
     while (frontier.length > 0) {
       if (this.depth >= maxDepth) return this.finish(null, "max-depth");
-      const next = new Level<S>();
-      const { ids, states } = frontier;
-      this.queue = frontier.length;
+      const next = this.level();
+      const length = frontier.length;
+      this.queue = length;
       // Ids from here on belong to the next level (the cycle proviso's test).
       const nextLevel = this.store.size;
-      for (let k = 0; k < ids.length; k++) {
+      for (let k = 0; k < length; k++) {
         this.queue--;
-        const id = ids[k]!;
-        const source = states[k]!;
+        const id = frontier.id(k);
+        const source = frontier.take(k);
         this.expanding(id);
         const steps = model.actions(source);
         const ample = this.ampleSets?.ample(source, steps) ?? null;
@@ -208,7 +297,9 @@ export abstract class BreadthFirst<S, A, R> {
     thread: string | null,
     next: Level<S>,
   ): Found | "full" | null {
-    const r = this.store.findOrInsert(this.model.encode(state), parent, stepIndex);
+    const model = this.model;
+    const code = model.encode(state);
+    const r = this.store.findOrInsert(code, parent, stepIndex);
     if (r < 0) {
       this.lastId = -2 - r;
       this.reached(this.lastId, false, parent, thread);
@@ -220,10 +311,14 @@ export abstract class BreadthFirst<S, A, R> {
     // The bound cuts the search only when a state beyond it turns up.
     if (this.store.size > this.maxStates) return "full";
     if (this.uncovered.length > 0) this.cover(state);
-    const steps = this.model.actions(state);
+    const steps = model.actions(state);
     const bad = this.classify(state, steps);
     if (bad) return { ...bad, id: r };
-    if (steps.length > 0) next.push(r, state);
+    if (steps.length > 0) {
+      const packed =
+        model.pack === undefined ? null : model.pack === model.encode ? code : model.pack(state);
+      next.push(r, state, packed);
+    }
     return null;
   }
 

@@ -60,7 +60,10 @@ export function fewestSwitchesPath<S, A>(
   isEnd: (state: S, steps: readonly Step<A>[]) => boolean,
   maxStates = 2_000_000,
 ): FewestSwitchesResult | null {
-  const key = (s: S) => Array.prototype.join.call(model.encode(s), ",");
+  // The states themselves: with a symmetric `encode`, states of one orbit
+  // have different steps and must not share a node.
+  const exact = model.pack ? model.pack.bind(model) : model.encode.bind(model);
+  const key = (s: S) => Array.prototype.join.call(exact(s), ",");
   const seen = new Set<string>();
   let layer = new Map<string, Node<S, A>>();
   model.initStates().forEach((state, initIndex) => {

@@ -113,6 +113,16 @@ export interface Model<S, A> {
    */
   encode(state: S): ArrayLike<number>;
   /**
+   * A lossless encoding of the state itself (32-bit integers), never
+   * folded by symmetry, and its inverse (both or neither). With them the
+   * search keeps the states waiting for expansion as flat integers instead
+   * of object graphs, and the fewest-switches pass tells states apart by
+   * `pack`. A model whose `encode` folds different states together (a
+   * symmetry reduction) must implement them.
+   */
+  pack?(state: S): ArrayLike<number>;
+  unpack?(packed: ArrayLike<number>): S;
+  /**
    * Threads that have not finished in `state`. A state with no enabled step
    * and an unfinished thread is a deadlock; with none it is a normal end.
    * Without this method every state without steps is a normal end.
