@@ -17,10 +17,10 @@ import { reclaimDstSteps } from "./reclaim-dst.js";
 import { reuseSteps } from "./reuse.js";
 import {
   encodeState,
-  packState,
   initialStates,
   Migrate,
   makeSetup,
+  packState,
   Reclaim,
   type ScenarioState,
   type Setup,
