@@ -183,6 +183,13 @@ function systemModel(sys: System, symmetric: boolean): Model<State, Action> {
       holds: (s: State) => invariantHolds(inv, s),
     })),
     encode: symmetric ? symmetricEncoding : fullEncoding,
+    // The exact state, which a model with a symmetric encoding must give
+    // (the frontier and the fewest-switches pass tell orbit members apart).
+    pack: fullEncoding,
+    unpack: (w) => ({
+      shared: Array.from(w).slice(0, sys.vars),
+      locals: Array.from(w).slice(sys.vars),
+    }),
     unfinished: (s) => unfinished(sys, s),
   };
 }
@@ -505,12 +512,11 @@ const toggles: System = {
 };
 
 describe("symmetry reduction on random symmetric process systems", () => {
-  // The fewest-switches pass is off here: it is broken under a symmetric
-  // encoding (see the known-bug tests below).
   it.each([
-    ["deadlock check on", { fewestSwitches: false }],
-    ["deadlock check off", { fewestSwitches: false, checkDeadlock: false }],
-    ["fingerprints", { fewestSwitches: false, exact: false }],
+    ["default options", {}],
+    ["deadlock check off", { checkDeadlock: false }],
+    ["fingerprints", { exact: false }],
+    ["without the fewest-switches pass", { fewestSwitches: false }],
   ] as const)("%s: reduced agrees with full and with the reference BFS", (_, options) => {
     fc.assert(
       fc.property(systemArb(false), (sys) => {
@@ -520,42 +526,21 @@ describe("symmetry reduction on random symmetric process systems", () => {
     );
   });
 
-  it("the toggles case: full and reduced agree without the fewest-switches pass", () => {
+  /*
+   * A regression case: the fewest-switches pass once merged a layer's
+   * states by `encode`, which under symmetry is the orbit, and replayed a
+   * step index of one orbit member in another. Here layer 1 holds [1,0]
+   * and [0,1]; the merged path [init, step 1, step 1] replayed p1 0->1 then
+   * p1 1->0 and ended in a state that violates nothing. The pass now keys
+   * states by `pack`.
+   */
+  it("the toggles case, with and without the fewest-switches pass", () => {
+    expect(compare(toggles, {})).toEqual([]);
     expect(compare(toggles, { fewestSwitches: false })).toEqual([]);
-    const r = search(systemModel(toggles, true), { exact: true, fewestSwitches: false });
+    const r = search(systemModel(toggles, true), { exact: true });
     expect(r.verdict).toBe("violated");
     expect(r.trace?.steps.length).toBe(2);
-  });
-
-  /*
-   * KNOWN ENGINE BUG (remove `.fails` once fixed). `fewestSwitchesPath`
-   * (src/engine/fewest-switches.ts) merges the states of a layer by their
-   * encoding, keeping the first real state of an orbit as the node's state,
-   * but records paths as step indices into that node's state. A path that
-   * reached another member of the orbit (a permutation of the node's state)
-   * continues with an index into the node's step list, which on replay names
-   * another process's step. On `toggles`: layer 1 merges [1,0] (p0 moved)
-   * and [0,1] (p1 moved) into node [1,0]; the best 0-switch record for
-   * "p1 takes step 1 next" comes from [0,1], so the path is [init 0, step 1,
-   * step 1], whose replay is p1: 0->1 then p1: 1->0, ending in [0,0], which
-   * violates nothing: `search` then throws "Cannot read properties of null
-   * (reading 'verdict')" (bfs.ts `counterexample`: `end` is null). Other
-   * cases throw NondeterministicModelError ("no enabled step with index"),
-   * or return a valid trace whose `switches` is not its real switch count,
-   * or not the least. The CLI's `check --symmetry on` keeps
-   * `--fewest-switches` on by default, so any violated cell can hit it.
-   */
-  it.fails("known bug: the toggles case with the fewest-switches pass (the default)", () => {
-    expect(compare(toggles, {})).toEqual([]);
-  });
-
-  it.fails("known bug: random systems with the fewest-switches pass (the default)", () => {
-    fc.assert(
-      fc.property(systemArb(false), (sys) => {
-        expect(compare(sys, {})).toEqual([]);
-      }),
-      { numRuns: runs, seed: 7 },
-    );
+    expect(r.trace?.switches).toBe(1);
   });
 
   it("negative control: canonicalising an asymmetric system is caught", () => {
