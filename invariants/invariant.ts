@@ -16,11 +16,56 @@ export interface Invariant {
    * (models/migrate-swapcache/footprint.ts), for partial-order reduction.
    */
   readonly reads: (setup: Setup) => readonly string[];
+  /**
+   * The check as a conjunction of clauses (optional): `check` fails with
+   * the first failing clause. The compiled model evaluates each clause
+   * once per combination of what it reads, which pays when the whole
+   * reads much more than each part.
+   */
+  readonly clauses?: (setup: Setup) => readonly Clause[];
 }
 
-/** The engine's view of an invariant, bound to one configuration. */
-export function asProperty(inv: Invariant, setup: Setup): Property<ScenarioState> {
+/** One conjunct of an invariant, with the objects it reads. */
+export interface Clause {
+  readonly reads: readonly string[];
+  readonly check: (s: ScenarioState) => string | null;
+}
+
+/** `check`, `reads` and `clauses` of an invariant made of clauses (built once per setup). */
+export function fromClauses(
+  build: (setup: Setup) => readonly Clause[],
+): Pick<Invariant, "check" | "reads" | "clauses"> {
+  const memo = new WeakMap<Setup, readonly Clause[]>();
+  const clauses = (setup: Setup) => {
+    let known = memo.get(setup);
+    if (known === undefined) {
+      known = build(setup);
+      memo.set(setup, known);
+    }
+    return known;
+  };
   return {
+    clauses,
+    reads: (setup) => [...new Set(clauses(setup).flatMap((c) => c.reads))],
+    check(s, setup) {
+      for (const c of clauses(setup)) {
+        const why = c.check(s);
+        if (why !== null) return why;
+      }
+      return null;
+    },
+  };
+}
+
+/** A property of the scenario, with its invariant's clauses when it has them. */
+export type ScenarioProperty = Property<ScenarioState> & {
+  readonly clauses?: readonly Clause[];
+};
+
+/** The engine's view of an invariant, bound to one configuration. */
+export function asProperty(inv: Invariant, setup: Setup): ScenarioProperty {
+  return {
+    ...(inv.clauses ? { clauses: inv.clauses(setup) } : {}),
     name: inv.name,
     kind: "always",
     description: inv.description,

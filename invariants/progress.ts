@@ -26,6 +26,7 @@ export function progressProperties(setup: Setup): Property<ScenarioState>[] {
         name: `lookup-progress${suffix}`,
         kind: "always-eventually" as const,
         description: `${thread} does not spin for ever in the RCU lookup loop of filemap_get_entry (the RCU stall).`,
+        reads: [`${thread}.pc`],
         holds: (s: ScenarioState) => !IN_RCU.has(s.swapins.get(t)!.pc),
         explain: (s: ScenarioState) =>
           `${thread} stays in the rcu_read_lock section at slot ${s.swapins.get(t)!.index}`,
@@ -34,6 +35,7 @@ export function progressProperties(setup: Setup): Property<ScenarioState>[] {
         name: `fault-completes${suffix}`,
         kind: "always-eventually" as const,
         description: `${thread}'s fault eventually completes (no endless fault retry).`,
+        reads: [`${thread}.pc`],
         holds: (s: ScenarioState) => {
           const me = s.swapins.get(t)!;
           return me.pc === Swapin.Done || (me.pc === Swapin.Fault && me.page < 0);

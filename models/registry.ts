@@ -8,6 +8,7 @@ import { SCENARIO_INVARIANTS } from "../invariants/index.js";
 import type { Model } from "../src/engine/index.js";
 import { type ParameterSpec, type RawParams, rejectUnknown } from "../src/params.js";
 import { stepCatalogue } from "./migrate-swapcache/catalogue.js";
+import { compiledScenarioModel } from "./migrate-swapcache/compiled.js";
 import { migrateSwapcacheModel } from "./migrate-swapcache/index.js";
 import {
   PARAMETERS,
@@ -93,7 +94,8 @@ const migrateSwapcache: ModelEntry = {
         swapins: p.swapins,
         threads: [...p.threads].join(",") || "none",
       },
-      model: migrateSwapcacheModel(p),
+      // The packed, memoising form of the model (same steps, labels, properties).
+      model: compiledScenarioModel(migrateSwapcacheModel(p)),
       catalogue: stepCatalogue(p, makeSetup(p).swapinNames),
       fixParameter: "variant",
     }));

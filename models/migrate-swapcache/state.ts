@@ -320,7 +320,8 @@ function partId<T extends object>(
   return id;
 }
 
-function part<T>(id: number): T {
+/** The part value with id `id` (the first object seen of it). */
+export function partObject<T>(id: number): T {
   return partObjects[id] as T;
 }
 
@@ -385,7 +386,7 @@ const SWAPINS_AT = 6;
  */
 export function packState(s: ScenarioState): number[] {
   const { folios, swapins } = s;
-  const out = new Array<number>(swapins.size + 12);
+  const out = new Array<number>(swapins.size + 11);
   out[0] = partId(folios.get(FRAME_A)!, "folio", folioEncode);
   out[1] = partId(folios.get(FRAME_B)!, "folio", folioEncode);
   out[2] = partId(s.ptes, "ptes", encodePtes);
@@ -405,23 +406,23 @@ export function packState(s: ScenarioState): number[] {
 
 /** The state `packState` encoded (made of the first objects seen of each part value). */
 export function unpackState(words: ArrayLike<number>): ScenarioState {
-  const n = words.length - 12;
+  const n = words.length - 11;
   const swapins = new Array<SwapinThread>(n);
-  for (let i = 0; i < n; i++) swapins[i] = part(words[SWAPINS_AT + i]!);
+  for (let i = 0; i < n; i++) swapins[i] = partObject(words[SWAPINS_AT + i]!);
   const at = SWAPINS_AT + n;
   const bug = words[at + 3]!;
   return ScenarioState({
-    folios: List([part<Folio>(words[0]!), part<Folio>(words[1]!)]),
-    ptes: part(words[2]!),
-    reclaim: part(words[3]!),
+    folios: List([partObject<Folio>(words[0]!), partObject<Folio>(words[1]!)]),
+    ptes: partObject(words[2]!),
+    reclaim: partObject(words[3]!),
     writebackDone: words[4] === 1,
-    migrate: part(words[5]!),
+    migrate: partObject(words[5]!),
     swapins: List(swapins),
-    reclaimDst: part(words[at]!),
+    reclaimDst: partObject(words[at]!),
     reuseDone: words[at + 1] === 1,
     xaLock: XA_LOCK_HOLDERS[words[at + 2]!]!,
-    bug: bug < 0 ? null : part(bug),
-    xa: part(words[at + 4]!),
+    bug: bug < 0 ? null : partObject(bug),
+    xa: partObject(words[at + 4]!),
   });
 }
 
