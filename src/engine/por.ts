@@ -43,17 +43,23 @@ export interface ReductionStats {
   readonly stepsSkipped: number;
 }
 
-/** Does `a` write an object `b` reads or writes, or `b` write one `a` reads? */
-export function conflicts(a: Footprint, b: Footprint): boolean {
-  if (b.writes.length === 0 && a.writes.length === 0) return false;
-  for (const w of a.writes) if (b.reads.includes(w) || b.writes.includes(w)) return true;
-  for (const w of b.writes) if (a.reads.includes(w)) return true;
+/** A footprint as bit sets over interned object names (cached per footprint object). */
+interface Bits {
+  readonly reads: Uint32Array;
+  readonly writes: Uint32Array;
+}
+
+function intersects(a: Uint32Array, b: Uint32Array): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if ((a[i]! & b[i]!) !== 0) return true;
   return false;
 }
 
 export class AmpleSets<S, A> {
-  /** Objects the checked properties read; null: some property may read anything. */
-  private readonly visible: ReadonlySet<string> | null;
+  /** Objects the checked properties read, as bits; null: some property may read anything. */
+  private readonly visible: Uint32Array | null;
+  private readonly objects = new Map<string, number>();
+  private readonly bits = new WeakMap<Footprint, Bits>();
   reducedStates = 0;
   provisoExpansions = 0;
   stepsSkipped = 0;
@@ -67,13 +73,13 @@ export class AmpleSets<S, A> {
         `model ${model.name} declares no footprints: partial-order reduction needs them`,
       );
     }
-    const reads = new Set<string>();
+    const reads: string[] = [];
     let all = false;
     for (const p of properties) {
       if (p.reads === undefined) all = true;
-      else for (const r of p.reads) reads.add(r);
+      else reads.push(...p.reads);
     }
-    this.visible = all ? null : reads;
+    this.visible = all ? null : this.bitSet(reads);
   }
 
   /**
@@ -83,18 +89,19 @@ export class AmpleSets<S, A> {
   ample(state: S, steps: readonly Step<A>[]): number[] | null {
     if (steps.length < 2) return null;
     const model = this.model;
-    let futures: Map<string, Footprint> | null = null;
-    const tried = new Set<string>();
+    let futures: Bits[] | null = null;
+    const threads = model.threads;
+    let tried: string[] | null = null;
     for (const step of steps) {
       const p = step.thread;
-      if (tried.has(p)) continue;
-      tried.add(p);
-      const own = model.nextFootprint!(state, p);
+      if (tried?.includes(p)) continue;
+      (tried ??= []).push(p);
+      const own = this.toBits(model.nextFootprint!(state, p));
       if (!this.invisible(own)) continue;
-      futures ??= new Map(model.threads.map((q) => [q, model.futureFootprint!(state, q)]));
+      futures ??= threads.map((q) => this.toBits(model.futureFootprint!(state, q)));
       let independent = true;
-      for (const [q, future] of futures) {
-        if (q !== p && conflicts(own, future)) {
+      for (let q = 0; q < threads.length; q++) {
+        if (threads[q] !== p && this.conflict(own, futures[q]!)) {
           independent = false;
           break;
         }
@@ -108,12 +115,41 @@ export class AmpleSets<S, A> {
     return null;
   }
 
-  private invisible(f: Footprint): boolean {
-    if (f.writes.length === 0) return true;
-    const visible = this.visible;
-    if (visible === null) return false;
-    for (const w of f.writes) if (visible.has(w)) return false;
-    return true;
+  private conflict(a: Bits, b: Bits): boolean {
+    return (
+      intersects(a.writes, b.reads) ||
+      intersects(a.writes, b.writes) ||
+      intersects(a.reads, b.writes)
+    );
+  }
+
+  private invisible(f: Bits): boolean {
+    if (!f.writes.some((w) => w !== 0)) return true;
+    return this.visible !== null && !intersects(f.writes, this.visible);
+  }
+
+  private toBits(f: Footprint): Bits {
+    let b = this.bits.get(f);
+    if (b === undefined) {
+      b = { reads: this.bitSet(f.reads), writes: this.bitSet(f.writes) };
+      this.bits.set(f, b);
+    }
+    return b;
+  }
+
+  /** The bit set of `names` (objects get bits in the order they are first seen). */
+  private bitSet(names: readonly string[]): Uint32Array {
+    const ids = names.map((n) => {
+      let id = this.objects.get(n);
+      if (id === undefined) {
+        id = this.objects.size;
+        this.objects.set(n, id);
+      }
+      return id;
+    });
+    const out = new Uint32Array((Math.max(-1, ...ids) >> 5) + 1);
+    for (const id of ids) out[id >> 5]! |= 1 << (id & 31);
+    return out;
   }
 
   stats(): ReductionStats {

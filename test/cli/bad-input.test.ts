@@ -100,6 +100,21 @@ const CASES: [string, string[], RegExp][] = [
     /contradicts --swapin-page distinct/,
   ],
   [
+    "partial-order reduction with liveness",
+    ["check", "--por", "--liveness"],
+    /--por is for invariants only/,
+  ],
+  [
+    "partial-order reduction on a model without footprints",
+    ["check", "--model", "peterson", "--por"],
+    /--por needs a model that declares footprints; peterson does not/,
+  ],
+  [
+    "partial-order reduction with a preemption bound",
+    ["check", "--por", "--max-preemptions", "2"],
+    /--por and --max-preemptions cannot be combined/,
+  ],
+  [
     "unknown symmetry",
     ["check", "--symmetry", "maybe"],
     /unknown symmetry 'maybe'; valid: off, on/,

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "./run-cli.js";
 
+interface Run {
+  verdict: string;
+  property: string | null;
+  trace: { steps: unknown[] } | null;
+  stats: { distinctStates: number; partialOrder?: unknown };
+}
+
 describe("swapcheck check on the reference scenario", () => {
   it("by default runs the seed's case: anon-swap, order 2, every variant", async () => {
     const r = await runCli("check");
@@ -61,6 +68,29 @@ describe("swapcheck check on the reference scenario", () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.runs).toHaveLength(3);
     for (const run of doc.runs) expect([run.verdict, run.trace]).toEqual(["holds", null]);
+  });
+
+  it("--por gives the unreduced verdicts and shortest traces, with fewer states", async () => {
+    const args = ["--order", "2", "--swapins", "3", "--swapin-page", "distinct", "--json"];
+    const full = JSON.parse((await runCli("check", ...args)).stdout);
+    const r = await runCli("check", "--por", ...args);
+    expect(r.status).toBe(1);
+    const reduced = JSON.parse(r.stdout);
+    expect(reduced.runs.map((x: { verdict: string }) => x.verdict)).toEqual(
+      full.runs.map((x: { verdict: string }) => x.verdict),
+    );
+    reduced.runs.forEach((run: Run, i: number) => {
+      const other: Run = full.runs[i];
+      expect(run.property).toBe(other.property);
+      expect(run.trace?.steps.length).toBe(other.trace?.steps.length);
+      expect(run.stats.partialOrder).toBeDefined();
+      if (run.verdict === "holds") {
+        expect(run.stats.distinctStates).toBeLessThan(other.stats.distinctStates);
+      }
+    });
+    const text = await runCli("check", "--por", "--variant", "swapcache-check", "--order", "2");
+    expect(text.stdout).toMatch(/breadth-first with partial-order reduction/);
+    expect(text.stdout).toMatch(/partial-order reduction: \d+ states expanded by an ample set/);
   });
 
   it("a bound that cuts the search gives incomplete and exit 3", async () => {

@@ -53,6 +53,7 @@ export interface CheckArgs {
   force: boolean;
   "full-states": boolean;
   "fewest-switches": boolean;
+  por: boolean;
   color?: boolean;
   [param: string]: unknown;
 }
@@ -185,6 +186,21 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
       "--symmetry on is not sound for the per-thread progress properties: drop it for liveness",
     );
   }
+  if (args.por) {
+    if (liveness) {
+      throw new ParameterError(
+        "--por is for invariants only (ample sets do not preserve fair cycles): drop it for liveness",
+      );
+    }
+    if (args["max-preemptions"] !== undefined) {
+      throw new ParameterError("--por and --max-preemptions cannot be combined");
+    }
+    if (runs.some((r) => !r.model.nextFootprint || !r.model.futureFootprint)) {
+      throw new ParameterError(
+        `--por needs a model that declares footprints; ${entry.name} does not`,
+      );
+    }
+  }
   if (!liveness && args.fairness !== "weak") {
     throw new ParameterError("--fairness only applies to liveness: add --liveness or --property");
   }
@@ -210,6 +226,7 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
     maxMemoryBytes: maxMemory === undefined ? defaultMemoryBound() : maxMemory * 1024 * 1024,
     exact: args.exact,
     checkDeadlock: args.deadlock,
+    partialOrder: args.por,
     shouldStop: () => stopSignal() !== null,
     fairness: fair,
   };
@@ -232,7 +249,7 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
     fullStates: args["full-states"],
     color: useColor(io, args.color),
     quiet: args.quiet,
-    mode: { liveness, fairness, deadlock: args.deadlock, bounds },
+    mode: { liveness, fairness, deadlock: args.deadlock, bounds, partialOrder: args.por },
   };
   io.out(args.json ? reportJson(reports) : reportText(reports, textOptions));
   if (traceOut !== undefined) writeTrace(entry, reports, traceOut, args.force, io);
@@ -325,6 +342,12 @@ export function checkCommand(
           type: "string",
           requiresArg: true,
           describe: "write a self-contained HTML report (swimlane + state inspector)",
+        })
+        .option("por", {
+          type: "boolean",
+          default: false,
+          describe:
+            "partial-order reduction (ample sets, invariants only); counterexamples stay shortest",
         })
         .option("fewest-switches", {
           type: "boolean",

@@ -37,6 +37,7 @@ export function runToJson({ modelName, run, result }: RunReport): Record<string,
       statesPerSecond: Math.round(stats.statesPerSecond),
       collisionProbability: stats.collisionProbability,
       exact: stats.exact,
+      ...(stats.partialOrder ? { partialOrder: stats.partialOrder } : {}),
     },
   };
 }

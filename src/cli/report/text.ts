@@ -72,6 +72,8 @@ export interface SearchMode {
   readonly fairness: string;
   readonly deadlock: boolean;
   readonly bounds: readonly string[];
+  /** Partial-order reduction was asked for. */
+  readonly partialOrder?: boolean;
 }
 
 const MB = 1024 * 1024;
@@ -99,9 +101,22 @@ export function runSummary(r: RunReport, mode: SearchMode): string {
   const collision = st.exact
     ? "no collisions (exact)"
     : `P(collision) ≤ ${st.collisionProbability.toExponential(1)}`;
+  const por = st.partialOrder;
+  const reduction = por
+    ? [
+        `  partial-order reduction: ${por.reducedStates} states expanded by an ample set ` +
+          `(${por.stepsSkipped} steps not taken), ${por.provisoExpansions} fully by the cycle proviso` +
+          (por.rerun
+            ? `; shortest counterexample from an unreduced search to its depth ` +
+              `(${por.rerun.distinctStates} of the states above)`
+            : ""),
+      ]
+    : [];
   return [
     `${r.run.title}: ${done}`,
-    `  ${kind}, ${storage}, deadlock check ${mode.deadlock ? "on" : "off"}, ${bounds}`,
+    `  ${kind}${mode.partialOrder ? " with partial-order reduction" : ""}, ${storage}, ` +
+      `deadlock check ${mode.deadlock ? "on" : "off"}, ${bounds}`,
+    ...reduction,
     `  ${st.distinctStates} states stored, ${Math.max(0, matched)} matched, ` +
       `${st.transitions} transitions, depth ${st.depth}`,
     `  store ${(st.storeBytes / MB).toFixed(1)} MB, ${collision}, ${st.seconds.toFixed(2)} s ` +
