@@ -16,7 +16,7 @@ import {
   SCENARIO_THREADS,
   scenarioRawParams,
 } from "./migrate-swapcache/params.js";
-import { makeSetup } from "./migrate-swapcache/state.js";
+import { adoptPartTable, makeSetup, partTableBuffer } from "./migrate-swapcache/state.js";
 import { counterGridModel, lockOrderModel, naiveMutexModel, petersonModel } from "./toy/index.js";
 
 /** A model as the CLI sees it: state and action types erased (methods are bivariant). */
@@ -55,6 +55,12 @@ export interface ModelEntry {
   readonly properties: readonly { readonly name: string; readonly description: string }[];
   /** The runs for these parameters; throws ParameterError on bad ones. */
   configure(raw: RawParams): ModelRun[];
+  /**
+   * For parallel searches: what the workers must share with the main thread
+   * for their encodings to agree (passed to `adoptShared` in each worker).
+   */
+  shareWithWorkers?(): unknown;
+  adoptShared?(shared: unknown): void;
 }
 
 function toyEntry(name: string, summary: string, build: () => AnyModel): ModelEntry {
@@ -81,6 +87,9 @@ const migrateSwapcache: ModelEntry = {
   parameters: PARAMETERS,
   threads: SCENARIO_THREADS,
   properties: SCENARIO_INVARIANTS.map((i) => ({ name: i.name, description: i.description })),
+  // Part ids (state.ts) live in shared memory: workers adopt the main thread's.
+  shareWithWorkers: () => partTableBuffer(),
+  adoptShared: (buffer) => adoptPartTable(buffer as SharedArrayBuffer),
   configure(raw) {
     return parseScenarioParams("migrate-swapcache", raw).map((p) => ({
       title: `${p.variant} / ${p.mapping}, order ${p.order}, chunk shift ${p.chunkShift}`,
@@ -101,6 +110,24 @@ const migrateSwapcache: ModelEntry = {
     }));
   },
 };
+
+/**
+ * The model of run `index` of `configure(raw)`, with only the properties
+ * named: how a worker of a parallel search builds its copy (ModelSpec).
+ * `shared` is what `ModelEntry.shareWithWorkers` gave the main thread.
+ */
+export function workerModel(
+  name: string,
+  raw: RawParams,
+  index: number,
+  properties: readonly string[],
+  shared: unknown,
+): AnyModel {
+  const entry = findModel(name)!;
+  entry.adoptShared?.(shared);
+  const model = entry.configure(raw)[index]!.model;
+  return { ...model, properties: model.properties.filter((p) => properties.includes(p.name)) };
+}
 
 const registry: ModelEntry[] = [
   migrateSwapcache,

@@ -26,6 +26,7 @@ import {
   xaStoreRange,
 } from "../../src/kernel/xarray.js";
 import type { ScenarioParams } from "./params.js";
+import { SharedPartTable } from "./part-table.js";
 
 /** Frame numbers: A is the folio under reclaim and migration, B the destination. */
 export const FRAME_A = 0;
@@ -297,6 +298,23 @@ export type XaLockHolder = (typeof XA_LOCK_HOLDERS)[number];
 const ID = Symbol("partId");
 const partIds = new Map<string, number>();
 const partObjects: object[] = [];
+/** Per id, the key of the value this thread gave it (to detect a hash collision). */
+const partKeys: string[] = [];
+const KINDS = ["folio", "ptes", "reclaim", "shrink", "migrate", "swapin", "bug", "xa"];
+/** Ids come from a table in shared memory, so that parallel workers agree (part-table.ts). */
+let partTable = SharedPartTable.create();
+
+/** The shared memory of the part ids, for the workers of a parallel search. */
+export function partTableBuffer(): SharedArrayBuffer {
+  return partTable.buffer;
+}
+
+/** In a worker, before any state is built: use the main thread's part ids. */
+export function adoptPartTable(buffer: SharedArrayBuffer): void {
+  if (partTable.buffer === buffer) return;
+  if (partIds.size > 0) throw new Error("adoptPartTable: part ids were handed out already");
+  partTable = new SharedPartTable(buffer);
+}
 
 function partId<T extends object>(
   part: T,
@@ -306,14 +324,19 @@ function partId<T extends object>(
   const holder = part as T & { [ID]?: number };
   const known = (recordMemo(part) as number | undefined) ?? holder[ID];
   if (known !== undefined) return known;
-  const code: number[] = [];
+  const code: number[] = [KINDS.indexOf(kind)];
   encode(part, code);
-  const key = `${kind}:${code.join(",")}`;
+  const key = code.join(",");
   let id = partIds.get(key);
   if (id === undefined) {
-    id = partObjects.length;
+    id = partTable.idOf(code);
+    const seen = partKeys[id];
+    if (seen !== undefined && seen !== key) {
+      throw new Error(`part id collision: ${seen} and ${key} hash alike`);
+    }
+    partKeys[id] = key;
     partIds.set(key, id);
-    partObjects.push(part);
+    partObjects[id] = part;
   }
   // A fast record keeps it in its own cache; anything else (a List) under ID.
   if (!setRecordMemo(part, id)) holder[ID] = id;

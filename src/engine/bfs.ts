@@ -13,8 +13,9 @@
 import { BreadthFirst, type Found } from "./breadth-first.js";
 import { drain, drainAsync, type Slices } from "./drain.js";
 import { countSwitches, fewestSwitchesPath } from "./fewest-switches.js";
-import type { Model } from "./model.js";
+import type { Model, Step } from "./model.js";
 import type { IncompleteReason, SearchResult, Trace, Verdict } from "./result.js";
+import type { StateStore } from "./state-store.js";
 import { rebuildTrace, replayPath } from "./trace.js";
 
 export interface SearchOptions {
@@ -70,6 +71,35 @@ export function searchAsync<S, A>(
   return drainAsync(new Search(model, options).slices());
 }
 
+/**
+ * The counterexample to report for a failure found at stored state
+ * `found.id`: the BFS one, or, by default, one of the same length with the
+ * fewest context switches (whose end may violate another invariant first:
+ * it is reported as found).
+ */
+export function counterexample<S, A>(
+  model: Model<S, A>,
+  store: StateStore,
+  found: Found,
+  options: SearchOptions,
+  classify: (state: S, steps: readonly Step<A>[]) => Omit<Found, "id"> | null,
+): { found: Omit<Found, "id">; trace: Trace<S> } {
+  const bfsTrace = rebuildTrace(model, store, found.id);
+  const depth = bfsTrace.steps.length;
+  const best =
+    options.fewestSwitches === false
+      ? null
+      : fewestSwitchesPath(model, depth, (s, steps) => classify(s, steps) !== null);
+  if (!best) {
+    const switches = countSwitches(model, bfsTrace.init, bfsTrace.steps);
+    return { found, trace: { ...bfsTrace, switches } };
+  }
+  const trace = replayPath(model, best.path);
+  const last = trace.steps.at(-1)?.state ?? trace.init;
+  const end = classify(last, model.actions(last))!;
+  return { found: end, trace: { ...trace, switches: best.switches } };
+}
+
 class Search<S, A> extends BreadthFirst<S, A, SearchResult<S>> {
   /**
    * With partial-order reduction, a counterexample found is a real path
@@ -105,26 +135,10 @@ class Search<S, A> extends BreadthFirst<S, A, SearchResult<S>> {
     return { ...shortest, stats, coverage: reduced.coverage, covered: reduced.covered };
   }
 
-  /**
-   * The counterexample to report: the BFS one, or, by default, one of the
-   * same length with the fewest context switches (whose end may violate
-   * another invariant first: it is reported as found).
-   */
   private counterexample(found: Found): { found: Omit<Found, "id">; trace: Trace<S> } {
-    const bfsTrace = rebuildTrace(this.model, this.store, found.id);
-    const depth = bfsTrace.steps.length;
-    const best =
-      this.options.fewestSwitches === false
-        ? null
-        : fewestSwitchesPath(this.model, depth, (s, steps) => this.classify(s, steps) !== null);
-    if (!best) {
-      const switches = countSwitches(this.model, bfsTrace.init, bfsTrace.steps);
-      return { found, trace: { ...bfsTrace, switches } };
-    }
-    const trace = replayPath(this.model, best.path);
-    const last = trace.steps.at(-1)?.state ?? trace.init;
-    const end = this.classify(last, this.model.actions(last))!;
-    return { found: end, trace: { ...trace, switches: best.switches } };
+    return counterexample(this.model, this.store, found, this.options, (s, steps) =>
+      this.classify(s, steps),
+    );
   }
 
   protected finish(found: Found | null, reason: IncompleteReason | null): SearchResult<S> {

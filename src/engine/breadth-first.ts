@@ -72,11 +72,21 @@ export class CoverageCounter {
  * One BFS level waiting for expansion, in id order. States are taken back
  * in the order they were pushed (`take(k)` for k = 0, 1, ...).
  */
-interface Level<S> {
+export interface Level<S> {
   readonly length: number;
   push(id: number, state: S, packed: ArrayLike<number> | null): void;
   id(k: number): number;
   take(k: number): S;
+}
+
+/** What a level keeps of a state whose encoding is `code`: its packed form, if the model packs. */
+export function packedOf<S, A>(
+  model: Model<S, A>,
+  state: S,
+  code: ArrayLike<number>,
+): ArrayLike<number> | null {
+  if (model.pack === undefined) return null;
+  return model.pack === model.encode ? code : model.pack(state);
 }
 
 /** A level of state objects (for models without `pack`). */
@@ -166,6 +176,38 @@ class PackedLevel<S> implements Level<S> {
 
 const EMPTY_CHUNK = new Int32Array(0);
 
+/** The first of `invariants` that `state` violates, or a deadlock; null when it is fine. */
+export function classifyState<S, A>(
+  model: Model<S, A>,
+  invariants: readonly Property<S>[],
+  options: { readonly checkDeadlock?: boolean },
+  state: S,
+  steps: readonly Step<A>[],
+): Omit<Found, "id"> | null {
+  for (const p of invariants) {
+    if (!p.holds(state)) {
+      return { verdict: "violated", property: p.name, explanation: p.explain?.(state) ?? null };
+    }
+  }
+  if (steps.length === 0 && options.checkDeadlock !== false) {
+    const stuck = model.unfinished?.(state) ?? [];
+    if (stuck.length > 0) {
+      return {
+        verdict: "deadlock",
+        property: "deadlock",
+        explanation: `no step enabled; unfinished: ${stuck.join(", ")}`,
+      };
+    }
+  }
+  return null;
+}
+
+/** A new level for `model`: packed states when the model can pack them. */
+export function newLevel<S>(model: Model<S, unknown>): Level<S> {
+  const { pack, unpack } = model;
+  return pack && unpack ? new PackedLevel<S>(unpack.bind(model)) : new ObjectLevel<S>();
+}
+
 export abstract class BreadthFirst<S, A, R> {
   protected readonly store: ExactStore | FingerprintStore;
   protected readonly invariants: readonly Property<S>[];
@@ -215,10 +257,8 @@ export abstract class BreadthFirst<S, A, R> {
   }
 
   /** The exploration, yielding every 4096 transitions (see drain.ts). */
-  /** A new level waiting for expansion: packed states when the model can pack them. */
   private level(): Level<S> {
-    const { pack, unpack } = this.model;
-    return pack && unpack ? new PackedLevel<S>(unpack.bind(this.model)) : new ObjectLevel<S>();
+    return newLevel(this.model as Model<S, unknown>);
   }
 
   *slices(): Slices<R> {
@@ -314,32 +354,13 @@ export abstract class BreadthFirst<S, A, R> {
     const steps = model.actions(state);
     const bad = this.classify(state, steps);
     if (bad) return { ...bad, id: r };
-    if (steps.length > 0) {
-      const packed =
-        model.pack === undefined ? null : model.pack === model.encode ? code : model.pack(state);
-      next.push(r, state, packed);
-    }
+    if (steps.length > 0) next.push(r, state, packedOf(model, state, code));
     return null;
   }
 
   /** The first invariant `state` violates, or a deadlock; null when it is fine. */
   protected classify(state: S, steps: readonly Step<A>[]): Omit<Found, "id"> | null {
-    for (const p of this.invariants) {
-      if (!p.holds(state)) {
-        return { verdict: "violated", property: p.name, explanation: p.explain?.(state) ?? null };
-      }
-    }
-    if (steps.length === 0 && this.options.checkDeadlock !== false) {
-      const stuck = this.model.unfinished?.(state) ?? [];
-      if (stuck.length > 0) {
-        return {
-          verdict: "deadlock",
-          property: "deadlock",
-          explanation: `no step enabled; unfinished: ${stuck.join(", ")}`,
-        };
-      }
-    }
-    return null;
+    return classifyState(this.model, this.invariants, this.options, state, steps);
   }
 
   private cover(state: S): void {

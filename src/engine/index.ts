@@ -9,6 +9,8 @@ export { collisionProbability, fingerprint } from "./fingerprint.js";
 export type { Fairness, LivenessOptions } from "./liveness.js";
 export { checkLiveness, checkLivenessAsync } from "./liveness.js";
 export type { Footprint, Model, Property, PropertyKind, Step, Variable } from "./model.js";
+export type { ModelSpec, ParallelOptions } from "./parallel.js";
+export { searchParallel, workerLoadable } from "./parallel.js";
 export type { Bounded, PreemptionBounded } from "./preemption-bound.js";
 export { preemptionBounded, unwrapBounded } from "./preemption-bound.js";
 export type {

@@ -64,6 +64,8 @@ export interface SearchStats {
   /** Bytes used by the seen-set's structures. */
   readonly storeBytes: number;
   readonly exact: boolean;
+  /** Worker threads of a parallel search (absent: the sequential search). */
+  readonly workers?: number;
   /**
    * With partial-order reduction: what it did. A counterexample then comes
    * from an unreduced search bounded at the depth the reduced one found

@@ -115,6 +115,16 @@ const CASES: [string, string[], RegExp][] = [
     /--por and --max-preemptions cannot be combined/,
   ],
   [
+    "no workers",
+    ["check", "--workers", "0"],
+    /--workers must be a whole number from 1 to 64, got 0/,
+  ],
+  [
+    "workers with liveness and exact states",
+    ["check", "--workers", "2", "--liveness", "--exact"],
+    /--workers cannot be combined with --liveness, --exact/,
+  ],
+  [
     "unknown symmetry",
     ["check", "--symmetry", "maybe"],
     /unknown symmetry 'maybe'; valid: off, on/,

@@ -13,10 +13,13 @@ import {
   type Fairness,
   type LivenessOptions,
   type Model,
+  type ModelSpec,
   preemptionBounded,
   type SearchResult,
   searchAsync,
+  searchParallel,
   unwrapBounded,
+  workerLoadable,
 } from "../../engine/index.js";
 import { ParameterError, type RawParams } from "../../params.js";
 import { exitStatusFor } from "../exit-status.js";
@@ -54,6 +57,7 @@ export interface CheckArgs {
   "full-states": boolean;
   "fewest-switches": boolean;
   por: boolean;
+  workers: number;
   color?: boolean;
   [param: string]: unknown;
 }
@@ -145,18 +149,38 @@ function defaultMemoryBound(): number {
   return Math.floor(0.85 * getHeapStatistics().heap_size_limit);
 }
 
-/** One run's search: liveness or not, within a preemption bound or not. */
+/** What a parallel search needs to build the run's model in each worker. */
+interface Parallel {
+  readonly workers: number;
+  readonly entry: ModelEntry;
+  readonly shared: unknown;
+}
+
+/** One run's search: liveness or not, within a preemption bound or not, in parallel or not. */
 async function checkOne(
-  model: ModelRun["model"],
+  run: ModelRun,
   liveness: boolean,
   preemptions: number | undefined,
   opts: LivenessOptions,
+  parallel: Parallel | null,
 ): Promise<SearchResult<unknown>> {
-  const run = <S, A>(m: Model<S, A>) =>
+  const model = run.model;
+  if (parallel) {
+    const spec: ModelSpec = {
+      module: workerLoadable(
+        new URL("../../../models/registry.js", import.meta.url),
+        import.meta.url,
+      ).href,
+      export: "workerModel",
+      args: [parallel.entry.name, run.raw, 0, model.properties.map((p) => p.name), parallel.shared],
+    };
+    return searchParallel(model, spec, { ...opts, workers: parallel.workers });
+  }
+  const explore = <S, A>(m: Model<S, A>) =>
     liveness ? checkLivenessAsync(m, opts) : searchAsync(m, opts);
-  if (preemptions === undefined) return run(model);
+  if (preemptions === undefined) return explore(model);
   const bounded = preemptionBounded(model, preemptions);
-  return unwrapBounded(await run(bounded.model), bounded.cut());
+  return unwrapBounded(await explore(bounded.model), bounded.cut());
 }
 
 /** The exit status: 130/143 when a signal stopped the search, else by verdict. */
@@ -201,6 +225,21 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
       );
     }
   }
+  const workers = args.workers;
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+    throw new ParameterError(`--workers must be a whole number from 1 to 64, got ${workers}`);
+  }
+  if (workers > 1) {
+    const clash = [
+      liveness && "--liveness",
+      args.por && "--por",
+      args.exact && "--exact",
+      args["max-preemptions"] !== undefined && "--max-preemptions",
+    ].filter(Boolean);
+    if (clash.length > 0) {
+      throw new ParameterError(`--workers cannot be combined with ${clash.join(", ")}`);
+    }
+  }
   if (!liveness && args.fairness !== "weak") {
     throw new ParameterError("--fairness only applies to liveness: add --liveness or --property");
   }
@@ -230,12 +269,14 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
     shouldStop: () => stopSignal() !== null,
     fairness: fair,
   };
+  const parallel =
+    workers > 1 ? { workers, entry, shared: entry.shareWithWorkers?.() ?? null } : null;
   const showProgress = !args.quiet && (args.progress ?? io.stderrIsTTY);
   const reports: RunReport[] = [];
   for (const run of runs) {
     const progress = progressLine(io, showProgress, run.title);
     const opts = { ...options, onProgress: progress.onProgress };
-    const result = await checkOne(run.model, liveness, preemptions, opts);
+    const result = await checkOne(run, liveness, preemptions, opts, parallel);
     progress.done();
     reports.push({ modelName: entry.name, run, result });
     if (stopSignal()) break;
@@ -342,6 +383,12 @@ export function checkCommand(
           type: "string",
           requiresArg: true,
           describe: "write a self-contained HTML report (swimlane + state inspector)",
+        })
+        .option("workers", {
+          type: "number",
+          default: 1,
+          requiresArg: true,
+          describe: "worker threads for the search (strict BFS levels: traces stay shortest)",
         })
         .option("por", {
           type: "boolean",

@@ -38,6 +38,7 @@ export function runToJson({ modelName, run, result }: RunReport): Record<string,
       collisionProbability: stats.collisionProbability,
       exact: stats.exact,
       ...(stats.partialOrder ? { partialOrder: stats.partialOrder } : {}),
+      ...(stats.workers ? { workers: stats.workers } : {}),
     },
   };
 }

@@ -89,7 +89,9 @@ export function runSummary(r: RunReport, mode: SearchMode): string {
   const kind = mode.liveness
     ? `breadth-first + fair-cycle search (${mode.fairness} fairness)`
     : "breadth-first";
-  const storage = st.exact ? "exact states" : "64-bit fingerprints";
+  const storage =
+    (st.exact ? "exact states" : "64-bit fingerprints") +
+    (st.workers ? `, ${st.workers} workers (shared seen-set)` : "");
   const v = r.result.verdict;
   const done =
     v === "incomplete"
