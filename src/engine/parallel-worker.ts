@@ -11,6 +11,7 @@ import { CoverageCounter, classifyState, type Level, newLevel, packedOf } from "
 import type { Model, Property } from "./model.js";
 import type { WorkerData, WorkerReply, WorkerRequest } from "./parallel.js";
 import { SharedFingerprintTable } from "./shared-store.js";
+import { NondeterministicModelError, pathTo, replayPath } from "./trace.js";
 
 const data = workerData as WorkerData;
 const port = parentPort!;
@@ -52,12 +53,20 @@ function visit(state: unknown, parent: number, step: number, next: Level<unknown
   return true;
 }
 
-function initialStates(): boolean {
-  const inits = model.initStates();
-  for (let i = data.index; i < inits.length; i += data.workers) {
-    if (!visit(inits[i], -1, i, frontier)) return false;
+/**
+ * This worker's share of the frontier the main thread explored to: each
+ * state rebuilt by re-executing its path from the seen-set's parent links.
+ */
+function seed(): void {
+  for (const id of data.seeds) {
+    const trace = replayPath(model, pathTo(table, id));
+    const state = trace.steps.at(-1)?.state ?? trace.init;
+    const code = model.encode(state);
+    if (!table.matches(id, code)) {
+      throw new NondeterministicModelError(`worker ${data.index}: state ${id} rebuilt differently`);
+    }
+    frontier.push(id, state, packedOf(model, state, code));
   }
-  return true;
 }
 
 function expandLevel(): void {
@@ -103,4 +112,5 @@ port.on("message", (m: WorkerRequest) => {
   }
 });
 
-if (initialStates()) post({ type: "ready", queued: frontier.length });
+seed();
+post({ type: "ready", queued: frontier.length });

@@ -21,7 +21,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { counterexample, type SearchOptions } from "./bfs.js";
-import { classifyState, type Found } from "./breadth-first.js";
+import { CoverageCounter, classifyState, type Found } from "./breadth-first.js";
 import { collisionProbability } from "./fingerprint.js";
 import type { Model } from "./model.js";
 import type { IncompleteReason, SearchResult, Verdict } from "./result.js";
@@ -47,6 +47,8 @@ export interface WorkerData {
   readonly table: SharedTableBuffers;
   readonly control: SharedArrayBuffer;
   readonly options: { readonly checkDeadlock?: boolean };
+  /** Ids of this worker's share of the first frontier (see `searchParallel`). */
+  readonly seeds: readonly number[];
 }
 
 export type WorkerRequest =
@@ -112,38 +114,88 @@ class Channel {
   }
 }
 
+/** Levels explored by the main thread alone, until this many states per worker are queued. */
+const SEEDS_PER_WORKER = 64;
+
 export async function searchParallel<S, A>(
   model: Model<S, A>,
   spec: ModelSpec,
   options: ParallelOptions,
 ): Promise<SearchResult<S>> {
   const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
   const table = SharedFingerprintTable.create(2 ** 16);
+  const invariants = model.properties.filter((p) => p.kind === "always");
+  const covers = model.properties.filter((p) => p.kind === "sometimes");
+  const coverage = new CoverageCounter();
+  const coveredNames = new Set<string>();
+  let transitions = 0;
+  let found: Found | null = null;
+  let reason: IncompleteReason | null = null;
+  let depth = 0;
+  const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
+
+  // The first levels, in this thread: the frontier then gets shared out.
+  type Queued = { readonly id: number; readonly state: S };
+  const visit = (state: S, parent: number, step: number, next: Queued[]): boolean => {
+    const r = table.findOrInsert(model.encode(state), parent, step);
+    if (r === -1) reason = "max-memory";
+    if (r < 0) return r !== -1;
+    for (const p of covers) if (p.holds(state)) coveredNames.add(p.name);
+    const steps = model.actions(state);
+    const bad = classifyState(model, invariants, options, state, steps);
+    if (bad) found = { ...bad, id: r };
+    else if (steps.length > 0) next.push({ id: r, state });
+    return bad === null;
+  };
+  let frontier: Queued[] = [];
+  model.initStates().every((s, i) => visit(s, -1, i, frontier));
+  const workers = options.workers;
+  while (!found && !reason && frontier.length > 0 && frontier.length < SEEDS_PER_WORKER * workers) {
+    if (depth >= maxDepth) reason = "max-depth";
+    else {
+      const next: Queued[] = [];
+      table.reserve(64 * frontier.length + 4096);
+      const ok = frontier.every(({ id, state }) =>
+        model.actions(state).every((step, i) => {
+          coverage.count(step.thread, step.name);
+          transitions++;
+          return visit(model.next(state, step.action), id, i, next);
+        }),
+      );
+      frontier = next;
+      if (ok) depth++;
+    }
+  }
+
+  // Then level by level in the workers, each seeded with a share of the frontier.
   const control = new SharedArrayBuffer(4);
   const stop = new Int32Array(control);
   const workerUrl =
     options.workerUrl ??
     workerLoadable(new URL("./parallel-worker.js", import.meta.url), import.meta.url);
-  const channels = Array.from({ length: options.workers }, (_, index) => {
-    const workerData: WorkerData = {
-      spec,
-      index,
-      workers: options.workers,
-      table: table.buffers,
-      control,
-      options: { checkDeadlock: options.checkDeadlock },
-    };
-    return new Channel(new Worker(workerUrl, { workerData }));
-  });
-  let found: Found | null = null;
-  let reason: IncompleteReason | null = null;
-  let depth = 0;
-  const seconds = () => (Date.now() - started) / 1000;
+  const share = (w: number) => frontier.filter((_, k) => k % workers === w).map((q) => q.id);
+  const channels =
+    found || reason || frontier.length === 0
+      ? []
+      : Array.from({ length: workers }, (_, index) => {
+          const workerData: WorkerData = {
+            spec,
+            index,
+            workers,
+            table: table.buffers,
+            control,
+            options: { checkDeadlock: options.checkDeadlock },
+            seeds: share(index),
+          };
+          return new Channel(new Worker(workerUrl, { workerData }));
+        });
+  frontier = [];
   // Bounds and interrupts, checked while the workers run a level.
   const watch = setInterval(() => {
     options.onProgress?.({
       distinctStates: table.size,
-      transitions: 0,
+      transitions,
       depth,
       queue: 0,
       seconds: seconds(),
@@ -163,7 +215,6 @@ export async function searchParallel<S, A>(
       Atomics.store(stop, 0, 1);
     }
   }, 50);
-  /** Waits for every worker to end its part of a step; true when states are queued. */
   let queued = 0;
   let expanded = 0;
   let taken = 0;
@@ -185,7 +236,6 @@ export async function searchParallel<S, A>(
   };
   try {
     await gather();
-    const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
     while (queued > 0 && !found && !reason) {
       if (depth >= maxDepth) {
         reason = "max-depth";
@@ -203,20 +253,18 @@ export async function searchParallel<S, A>(
     if (!found && !reason && table.size > (options.maxStates ?? Number.POSITIVE_INFINITY)) {
       reason = "max-states";
     }
-    let transitions = 0;
-    const coverage = new Map<string, number>();
-    const coveredNames = new Set<string>();
+    const merged = coverage.toMap();
     for (const c of channels) c.worker.postMessage({ type: "finish" } satisfies WorkerRequest);
     for (const c of channels) {
       let m = await c.next();
       while (m.type !== "finished") m = await c.next();
       transitions += m.transitions;
-      for (const [k, n] of m.coverage) coverage.set(k, (coverage.get(k) ?? 0) + n);
+      for (const [k, n] of m.coverage) merged.set(k, (merged.get(k) ?? 0) + n);
       for (const name of m.covered) coveredNames.add(name);
     }
-    const invariants = model.properties.filter((p) => p.kind === "always");
-    const cex = found
-      ? counterexample(model, table, found, options, (s, steps) =>
+    const failure = found as Found | null;
+    const cex = failure
+      ? counterexample(model, table, failure, options, (s, steps) =>
           classifyState(model, invariants, options, s, steps),
         )
       : null;
@@ -240,14 +288,10 @@ export async function searchParallel<S, A>(
         initialStates: inits,
         storeBytes: table.bytes(),
         exact: false,
-        workers: options.workers,
+        workers,
       },
-      coverage,
-      covered: new Map(
-        model.properties
-          .filter((p) => p.kind === "sometimes")
-          .map((p) => [p.name, coveredNames.has(p.name)]),
-      ),
+      coverage: merged,
+      covered: new Map(covers.map((p) => [p.name, coveredNames.has(p.name)])),
     };
   } finally {
     clearInterval(watch);
