@@ -100,6 +100,33 @@ export function counterexample<S, A>(
   return { found: end, trace: { ...trace, switches: best.switches } };
 }
 
+/**
+ * A reduced search's result with the counterexample of the unreduced
+ * search bounded at its depth (shortest), and the two searches' counts.
+ */
+export function withShortest<S>(
+  reduced: SearchResult<S>,
+  shortest: SearchResult<S>,
+): SearchResult<S> {
+  if (!shortest.trace) {
+    // Cut short by a bound or an interrupt: the reduced path stands.
+    if (shortest.incompleteReason !== "max-depth") return reduced;
+    throw new Error("partial-order reduction: no unreduced counterexample at its depth");
+  }
+  const s = shortest.stats;
+  const stats = {
+    ...reduced.stats,
+    distinctStates: reduced.stats.distinctStates + s.distinctStates,
+    transitions: reduced.stats.transitions + s.transitions,
+    seconds: reduced.stats.seconds + s.seconds,
+    partialOrder: {
+      ...reduced.stats.partialOrder!,
+      rerun: { distinctStates: s.distinctStates, transitions: s.transitions },
+    },
+  };
+  return { ...shortest, stats, coverage: reduced.coverage, covered: reduced.covered };
+}
+
 class Search<S, A> extends BreadthFirst<S, A, SearchResult<S>> {
   /**
    * With partial-order reduction, a counterexample found is a real path
@@ -115,24 +142,7 @@ class Search<S, A> extends BreadthFirst<S, A, SearchResult<S>> {
       partialOrder: false,
       maxDepth: reduced.trace.steps.length,
     });
-    const shortest = yield* full.slices();
-    if (!shortest.trace) {
-      // Cut short by a bound or an interrupt: the reduced path stands.
-      if (shortest.incompleteReason !== "max-depth") return reduced;
-      throw new Error("partial-order reduction: no unreduced counterexample at its depth");
-    }
-    const s = shortest.stats;
-    const stats = {
-      ...reduced.stats,
-      distinctStates: reduced.stats.distinctStates + s.distinctStates,
-      transitions: reduced.stats.transitions + s.transitions,
-      seconds: reduced.stats.seconds + s.seconds,
-      partialOrder: {
-        ...por,
-        rerun: { distinctStates: s.distinctStates, transitions: s.transitions },
-      },
-    };
-    return { ...shortest, stats, coverage: reduced.coverage, covered: reduced.covered };
+    return withShortest(reduced, yield* full.slices());
   }
 
   private counterexample(found: Found): { found: Omit<Found, "id">; trace: Trace<S> } {

@@ -17,7 +17,7 @@ import type { Progress, SearchOptions } from "./bfs.js";
 import type { Slices } from "./drain.js";
 import { collisionProbability } from "./fingerprint.js";
 import type { Model, Property, Step } from "./model.js";
-import { AmpleSets } from "./por.js";
+import { AmpleSets, StepPlan } from "./por.js";
 import type { IncompleteReason, SearchStats, Verdict } from "./result.js";
 import { ExactStore, FingerprintStore } from "./state-store.js";
 
@@ -222,6 +222,7 @@ export abstract class BreadthFirst<S, A, R> {
   private queue = 0;
   /** Partial-order reduction, when asked for (por.ts). */
   protected readonly ampleSets: AmpleSets<S, A> | null;
+  private readonly plan: StepPlan<S, A>;
   /** The id the last `visit` reached (new or seen before). */
   private lastId = -1;
 
@@ -237,6 +238,7 @@ export abstract class BreadthFirst<S, A, R> {
     this.ampleSets = options.partialOrder
       ? new AmpleSets(model, [...this.invariants, ...this.uncovered])
       : null;
+    this.plan = new StepPlan(this.ampleSets);
   }
 
   /** The result, once the exploration ends (found a failure, hit a bound, or completed). */
@@ -285,13 +287,9 @@ export abstract class BreadthFirst<S, A, R> {
         const source = frontier.take(k);
         this.expanding(id);
         const steps = model.actions(source);
-        const ample = this.ampleSets?.ample(source, steps) ?? null;
-        // The step indices to take (null: all, in order).
-        let order: readonly number[] | null = ample;
-        let settled = ample === null;
-        let deeper = true;
-        for (let j = 0, n = order ? order.length : steps.length; j < n; j++) {
-          const i = order ? order[j]! : j;
+        const plan = this.plan;
+        plan.start(source, steps);
+        for (let i = plan.next(); i >= 0; i = plan.next()) {
           const step = steps[i]!;
           coverage.count(step.thread, step.name);
           const state = model.next(source, step.action);
@@ -304,23 +302,7 @@ export abstract class BreadthFirst<S, A, R> {
           const found = this.visit(state, id, i, step.thread, next);
           if (found === "full") return this.finish(null, "max-states");
           if (found) return this.finish(found, null);
-          if (this.lastId < nextLevel) deeper = false;
-          if (!settled && j === n - 1) {
-            // The ample set is taken: keep it if the cycle proviso holds,
-            // else go on with the steps it left out.
-            settled = true;
-            const sets = this.ampleSets!;
-            if (deeper) {
-              sets.reducedStates++;
-              sets.stepsSkipped += steps.length - n;
-            } else {
-              sets.provisoExpansions++;
-              const taken = order!;
-              order = steps.map((_, x) => x).filter((x) => !taken.includes(x));
-              n = order.length;
-              j = -1;
-            }
-          }
+          plan.reached(this.lastId >= nextLevel);
         }
       }
       frontier = next;

@@ -10,6 +10,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { CoverageCounter, classifyState, type Level, newLevel, packedOf } from "./breadth-first.js";
 import type { Model, Property } from "./model.js";
 import type { WorkerData, WorkerReply, WorkerRequest } from "./parallel.js";
+import { AmpleSets, StepPlan } from "./por.js";
 import { SharedFingerprintTable } from "./shared-store.js";
 import { NondeterministicModelError, pathTo, replayPath } from "./trace.js";
 
@@ -27,6 +28,11 @@ const covered: string[] = [];
 const coverage = new CoverageCounter();
 let transitions = 0;
 let frontier: Level<unknown> = newLevel(model);
+const ampleSets = data.partialOrder ? new AmpleSets(model, [...invariants, ...uncovered]) : null;
+const plan = new StepPlan(ampleSets);
+/** The id the last `visit` reached, and the first id of the level being generated. */
+let lastId = -1;
+let levelStart = 0;
 
 /** Stores and checks a new state; false when the search must stop. */
 function visit(state: unknown, parent: number, step: number, next: Level<unknown>): boolean {
@@ -37,6 +43,7 @@ function visit(state: unknown, parent: number, step: number, next: Level<unknown
     post({ type: "full" });
     return false;
   }
+  lastId = r < -1 ? -2 - r : r;
   if (r < 0) return true;
   if (uncovered.length > 0) {
     for (const p of uncovered) if (p.holds(state)) covered.push(p.name);
@@ -77,7 +84,8 @@ function expandLevel(): void {
     const id = frontier.id(k);
     const source = frontier.take(k);
     const steps = model.actions(source);
-    for (let i = 0; i < steps.length; i++) {
+    plan.start(source, steps);
+    for (let i = plan.next(); i >= 0; i = plan.next()) {
       const step = steps[i]!;
       coverage.count(step.thread, step.name);
       transitions++;
@@ -91,6 +99,7 @@ function expandLevel(): void {
         return;
       }
       if (!visit(model.next(source, step.action), id, i, next)) return;
+      plan.reached(lastId >= levelStart);
     }
   }
   frontier = next;
@@ -105,9 +114,16 @@ function expandLevel(): void {
 port.on("message", (m: WorkerRequest) => {
   if (m.type === "level") {
     table.adopt(m.table);
+    levelStart = m.levelStart;
     expandLevel();
   } else {
-    post({ type: "finished", coverage: [...coverage.toMap()], covered, transitions });
+    post({
+      type: "finished",
+      coverage: [...coverage.toMap()],
+      covered,
+      transitions,
+      partialOrder: ampleSets?.stats() ?? null,
+    });
     port.close();
   }
 });

@@ -20,10 +20,11 @@
  * partial-order reduction, preemption bounds, liveness.
  */
 import { Worker } from "node:worker_threads";
-import { counterexample, type SearchOptions } from "./bfs.js";
+import { counterexample, type SearchOptions, withShortest } from "./bfs.js";
 import { CoverageCounter, classifyState, type Found } from "./breadth-first.js";
 import { collisionProbability } from "./fingerprint.js";
 import type { Model } from "./model.js";
+import type { ReductionStats } from "./por.js";
 import type { IncompleteReason, SearchResult, Verdict } from "./result.js";
 import { SharedFingerprintTable, type SharedTableBuffers } from "./shared-store.js";
 
@@ -47,12 +48,18 @@ export interface WorkerData {
   readonly table: SharedTableBuffers;
   readonly control: SharedArrayBuffer;
   readonly options: { readonly checkDeadlock?: boolean };
+  readonly partialOrder: boolean;
   /** Ids of this worker's share of the first frontier (see `searchParallel`). */
   readonly seeds: readonly number[];
 }
 
 export type WorkerRequest =
-  | { readonly type: "level"; readonly table: SharedTableBuffers }
+  | {
+      readonly type: "level";
+      readonly table: SharedTableBuffers;
+      /** The first id of the level being generated (the cycle proviso's test). */
+      readonly levelStart: number;
+    }
   | { readonly type: "finish" };
 
 export type WorkerReply =
@@ -71,6 +78,7 @@ export type WorkerReply =
       readonly coverage: [string, number][];
       readonly covered: string[];
       readonly transitions: number;
+      readonly partialOrder: ReductionStats | null;
     };
 
 /**
@@ -118,6 +126,23 @@ class Channel {
 const SEEDS_PER_WORKER = 64;
 
 export async function searchParallel<S, A>(
+  model: Model<S, A>,
+  spec: ModelSpec,
+  options: ParallelOptions,
+): Promise<SearchResult<S>> {
+  const reduced = await searchLevels(model, spec, options);
+  if (!reduced.stats.partialOrder || !reduced.trace) return reduced;
+  // As the sequential search: the shortest counterexample from an
+  // unreduced search bounded at the depth found (bfs.ts).
+  const shortest = await searchLevels(model, spec, {
+    ...options,
+    partialOrder: false,
+    maxDepth: reduced.trace.steps.length,
+  });
+  return withShortest(reduced, shortest);
+}
+
+async function searchLevels<S, A>(
   model: Model<S, A>,
   spec: ModelSpec,
   options: ParallelOptions,
@@ -186,6 +211,7 @@ export async function searchParallel<S, A>(
             table: table.buffers,
             control,
             options: { checkDeadlock: options.checkDeadlock },
+            partialOrder: options.partialOrder === true,
             seeds: share(index),
           };
           return new Channel(new Worker(workerUrl, { workerData }));
@@ -245,7 +271,11 @@ export async function searchParallel<S, A>(
       // estimated from the branching seen so far (with a margin).
       const branching = Math.max(4, expanded > 0 ? taken / expanded : 0);
       table.reserve(Math.ceil(2 * branching * queued) + 4096);
-      const level: WorkerRequest = { type: "level", table: table.buffers };
+      const level: WorkerRequest = {
+        type: "level",
+        table: table.buffers,
+        levelStart: table.size,
+      };
       for (const c of channels) c.worker.postMessage(level);
       await gather();
       if (!found && !reason) depth++;
@@ -254,6 +284,7 @@ export async function searchParallel<S, A>(
       reason = "max-states";
     }
     const merged = coverage.toMap();
+    const reduction = { reducedStates: 0, provisoExpansions: 0, stepsSkipped: 0 };
     for (const c of channels) c.worker.postMessage({ type: "finish" } satisfies WorkerRequest);
     for (const c of channels) {
       let m = await c.next();
@@ -261,6 +292,12 @@ export async function searchParallel<S, A>(
       transitions += m.transitions;
       for (const [k, n] of m.coverage) merged.set(k, (merged.get(k) ?? 0) + n);
       for (const name of m.covered) coveredNames.add(name);
+      const r = m.partialOrder;
+      if (r) {
+        reduction.reducedStates += r.reducedStates;
+        reduction.provisoExpansions += r.provisoExpansions;
+        reduction.stepsSkipped += r.stepsSkipped;
+      }
     }
     const failure = found as Found | null;
     const cex = failure
@@ -289,6 +326,7 @@ export async function searchParallel<S, A>(
         storeBytes: table.bytes(),
         exact: false,
         workers,
+        ...(options.partialOrder ? { partialOrder: { ...reduction, rerun: null } } : {}),
       },
       coverage: merged,
       covered: new Map(covers.map((p) => [p.name, coveredNames.has(p.name)])),

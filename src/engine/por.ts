@@ -160,3 +160,61 @@ export class AmpleSets<S, A> {
     };
   }
 }
+
+/**
+ * The order in which a search takes the steps of one state: all of them,
+ * or the ample set first and then, if the cycle proviso failed for it
+ * (a successor was not on the next level), the steps it left out. Reused
+ * from state to state: `start`, then `next` until it returns -1, telling
+ * `reached` after each step whether its successor lies on the next level.
+ */
+export class StepPlan<S, A> {
+  private order: readonly number[] | null = null;
+  private n = 0;
+  private j = 0;
+  private settled = true;
+  private deeper = true;
+  private total = 0;
+
+  constructor(private readonly sets: AmpleSets<S, A> | null) {}
+
+  start(state: S, steps: readonly Step<A>[]): void {
+    this.order = this.sets?.ample(state, steps) ?? null;
+    this.total = steps.length;
+    this.n = this.order ? this.order.length : steps.length;
+    this.j = 0;
+    this.settled = this.order === null;
+    this.deeper = true;
+  }
+
+  /** The index of the next step to take, or -1 when the state is done. */
+  next(): number {
+    if (this.j === this.n && !this.settled) this.settle();
+    if (this.j === this.n) return -1;
+    const j = this.j++;
+    return this.order ? this.order[j]! : j;
+  }
+
+  /** Whether the last step's successor lies on the next BFS level. */
+  reached(onNextLevel: boolean): void {
+    if (!onNextLevel) this.deeper = false;
+  }
+
+  /** The ample set is taken: keep it if the proviso holds, else go on with the rest. */
+  private settle(): void {
+    this.settled = true;
+    const sets = this.sets!;
+    if (this.deeper) {
+      sets.reducedStates++;
+      sets.stepsSkipped += this.total - this.n;
+      return;
+    }
+    sets.provisoExpansions++;
+    const taken = this.order!;
+    const rest: number[] = [];
+    for (let x = 0; x < this.total; x++) if (!taken.includes(x)) rest.push(x);
+    this.order = rest;
+    this.n = rest.length;
+    this.j = 0;
+  }
+}

@@ -68,6 +68,24 @@ describe("parallel search (--workers)", () => {
     await agree(2, "--order", "2", "--swapins", "3", "--swapin-page", "distinct");
   });
 
+  it("with partial-order reduction: the reduced counts, the unreduced shortest traces", async () => {
+    const args = ["--order", "2", "--swapins", "3", "--swapin-page", "distinct"];
+    const seq = await runs("--por", ...args);
+    const par = await runs("--por", "--workers", "2", ...args);
+    par.forEach((p, i) => {
+      const s = seq[i]!;
+      expect(p.verdict).toBe(s.verdict);
+      expect(p.property).toBe(s.property);
+      expect(p.trace?.steps).toEqual(s.trace?.steps);
+    });
+    const full = await runs(...args);
+    par.forEach((p, i) => {
+      if (p.verdict === "holds") {
+        expect(p.stats.distinctStates).toBeLessThan(full[i]!.stats.distinctStates);
+      }
+    });
+  });
+
   it("bounds give incomplete, never holds", async () => {
     const [r] = await runs("--workers", "2", "--variant", "swapcache-check", "--max-depth", "5");
     expect(r!.verdict).toBe("incomplete");

@@ -232,7 +232,6 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   if (workers > 1) {
     const clash = [
       liveness && "--liveness",
-      args.por && "--por",
       args.exact && "--exact",
       args["max-preemptions"] !== undefined && "--max-preemptions",
     ].filter(Boolean);
