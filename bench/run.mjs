@@ -76,6 +76,19 @@ const CONFIGS = [
     partialOrder: true,
   },
   {
+    name: "k3-s5-distinct-w2",
+    what: "k3-s5-distinct with 2 worker threads (--workers 2)",
+    params: { ...FIX, order: "3", swapins: "5", "swapin-page": "distinct" },
+    workers: 2,
+  },
+  {
+    name: "k3-s5-distinct-por-w2",
+    what: "k3-s5-distinct with --por and --workers 2",
+    params: { ...FIX, order: "3", swapins: "5", "swapin-page": "distinct" },
+    partialOrder: true,
+    workers: 2,
+  },
+  {
     name: "k3-s4",
     what: "order 3, 4 swap-ins, each on any page (--swapin-page all)",
     params: { ...FIX, order: "3", swapins: "4" },
@@ -98,6 +111,8 @@ const REDUCTIONS = [
   { name: "symmetry", reduced: "k3-s2-sym", full: "k3-s2" },
   { name: "symmetry", reduced: "k3-s4-sym", full: "k3-s4" },
   { name: "partial-order", reduced: "k3-s5-distinct-por", full: "k3-s5-distinct" },
+  { name: "2 workers", reduced: "k3-s5-distinct-w2", full: "k3-s5-distinct" },
+  { name: "por + 2 workers", reduced: "k3-s5-distinct-por-w2", full: "k3-s5-distinct" },
 ];
 
 function reductionLines(rows) {
@@ -136,12 +151,13 @@ function parseArgs(argv) {
 }
 
 /** In the child: one search, one JSON line on stdout. */
-async function runChild({ params, maxSeconds, object, partialOrder }) {
-  const { findModel } = await import(new URL("models/registry.js", DIST).href);
+async function runChild({ params, maxSeconds, object, partialOrder, workers }) {
+  const registryUrl = new URL("models/registry.js", DIST).href;
+  const { findModel } = await import(registryUrl);
   const { migrateSwapcacheModel } = await import(
     new URL("models/migrate-swapcache/index.js", DIST).href
   );
-  const { search } = await import(new URL("src/engine/index.js", DIST).href);
+  const { search, searchParallel } = await import(new URL("src/engine/index.js", DIST).href);
   const runs = findModel("migrate-swapcache").configure(params);
   if (runs.length !== 1) throw new Error(`bench: ${runs.length} runs for one configuration`);
   const cpu0 = process.cpuUsage();
@@ -149,7 +165,22 @@ async function runChild({ params, maxSeconds, object, partialOrder }) {
   const maxMemoryBytes = Math.floor(0.85 * getHeapStatistics().heap_size_limit);
   const compiled = runs[0].model;
   const model = object ? migrateSwapcacheModel(compiled.setup.params) : compiled;
-  const r = search(model, { maxSeconds, maxMemoryBytes, partialOrder: partialOrder === true });
+  const options = { maxSeconds, maxMemoryBytes, partialOrder: partialOrder === true };
+  const entry = findModel("migrate-swapcache");
+  const spec = {
+    module: registryUrl,
+    export: "workerModel",
+    args: [
+      entry.name,
+      runs[0].raw,
+      0,
+      model.properties.map((p) => p.name),
+      entry.shareWithWorkers(),
+    ],
+  };
+  const r = workers
+    ? await searchParallel(model, spec, { ...options, workers })
+    : search(model, options);
   const cpu = process.cpuUsage(cpu0);
   const s = r.stats;
   const out = {
