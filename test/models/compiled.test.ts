@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { compiledScenarioModel } from "../../models/migrate-swapcache/compiled.js";
 import { MAPPINGS, VARIANTS } from "../../models/migrate-swapcache/params.js";
 import { checkLiveness, search } from "../../src/engine/index.js";
-import { scenario } from "./scenario-helpers.js";
+import { scenario, verdictTableCells } from "./scenario-helpers.js";
 
 type Cell = Parameters<typeof scenario>[0];
 
@@ -35,13 +35,7 @@ function same(cell: Cell, verify = false) {
   return { a, b };
 }
 
-const table: Cell[] = [1, 2, 3].flatMap((order) =>
-  [2, 3].flatMap((chunkShift) =>
-    VARIANTS.flatMap((v) =>
-      MAPPINGS.map((m) => ({ variant: v.value, mapping: m.value, order, chunkShift })),
-    ),
-  ),
-);
+const table: Cell[] = verdictTableCells();
 
 describe("compiled model = object model", () => {
   it.each(table)("verdict table cell %o", (cell) => {

@@ -9,7 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { MAPPINGS, VARIANTS } from "../../models/migrate-swapcache/params.js";
 import { type Model, search } from "../../src/engine/index.js";
-import { scenario } from "./scenario-helpers.js";
+import { scenario, verdictTableCells } from "./scenario-helpers.js";
 
 type Cell = Parameters<typeof scenario>[0];
 
@@ -31,13 +31,7 @@ function compare<S, A>(model: Model<S, A>) {
   return { full, reduced, por };
 }
 
-const table: Cell[] = [1, 2, 3].flatMap((order) =>
-  [2, 3].flatMap((chunkShift) =>
-    VARIANTS.flatMap((v) =>
-      MAPPINGS.map((m) => ({ variant: v.value, mapping: m.value, order, chunkShift })),
-    ),
-  ),
-);
+const table: Cell[] = verdictTableCells();
 
 describe("partial-order reduction on the scenario", () => {
   it.each(table)("verdict table cell %o", (cell) => {

@@ -1,9 +1,25 @@
 /** Shared helpers for the scenario tests: building runs and an independent reference BFS. */
 import { Set as ImmSet } from "immutable";
 import { migrateSwapcacheModel } from "../../models/migrate-swapcache/index.js";
-import { DEFAULTS, type ScenarioParams } from "../../models/migrate-swapcache/params.js";
+import {
+  DEFAULTS,
+  MAPPINGS,
+  type ScenarioParams,
+  VARIANTS,
+} from "../../models/migrate-swapcache/params.js";
 import type { ScenarioState } from "../../models/migrate-swapcache/state.js";
 import type { Model } from "../../src/engine/index.js";
+
+/** Every cell of the spec's verdict table: k 1..3, S 2..3, every variant and mapping. */
+export function verdictTableCells(): Partial<ScenarioParams>[] {
+  return [1, 2, 3].flatMap((order) =>
+    [2, 3].flatMap((chunkShift) =>
+      VARIANTS.flatMap((v) =>
+        MAPPINGS.map((m) => ({ variant: v.value, mapping: m.value, order, chunkShift })),
+      ),
+    ),
+  );
+}
 
 export function scenario(params: Partial<ScenarioParams>) {
   return migrateSwapcacheModel({ ...DEFAULTS, ...params });
