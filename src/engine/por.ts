@@ -91,11 +91,12 @@ export class AmpleSets<S, A> {
     const model = this.model;
     let futures: Bits[] | null = null;
     const threads = model.threads;
-    let tried: string[] | null = null;
+    let previous: string | null = null;
     for (const step of steps) {
+      // A thread's steps are listed together: try each thread once.
       const p = step.thread;
-      if (tried?.includes(p)) continue;
-      (tried ??= []).push(p);
+      if (p === previous) continue;
+      previous = p;
       const own = this.toBits(model.nextFootprint!(state, p));
       if (!this.invisible(own)) continue;
       futures ??= threads.map((q) => this.toBits(model.futureFootprint!(state, q)));

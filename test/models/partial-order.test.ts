@@ -7,7 +7,7 @@
  * states.
  */
 import { describe, expect, it } from "vitest";
-import { MAPPINGS, VARIANTS } from "../../models/migrate-swapcache/params.js";
+import { VARIANTS } from "../../models/migrate-swapcache/params.js";
 import { type Model, search } from "../../src/engine/index.js";
 import { scenario, verdictTableCells } from "./scenario-helpers.js";
 
