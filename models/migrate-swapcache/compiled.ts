@@ -166,19 +166,33 @@ export function compiledScenarioModel(
     return out;
   }
 
+  /** The steps of thread `ti` (cached). */
+  function stepsOf(words: Packed, ti: number, l: Local): readonly Step<PackedAction>[] {
+    setKey(l.steps, words, l.reads);
+    let steps = l.steps.get();
+    if (steps === undefined) {
+      steps = compute(words, ti, l);
+      l.steps.set(steps);
+    } else if (options.verify) {
+      verifySteps(steps, compute(words, ti, l), threads[ti]!);
+    }
+    return steps;
+  }
+
+  function hasSteps(words: Packed): boolean {
+    for (let ti = 0; ti < threads.length; ti++) {
+      const l = local(words, ti);
+      if (!l.idle && stepsOf(words, ti, l).length > 0) return true;
+    }
+    return false;
+  }
+
   function actions(words: Packed): readonly Step<PackedAction>[] {
     const out: Step<PackedAction>[] = [];
     for (let ti = 0; ti < threads.length; ti++) {
       const l = local(words, ti);
       if (l.idle) continue;
-      setKey(l.steps, words, l.reads);
-      let steps = l.steps.get();
-      if (steps === undefined) {
-        steps = compute(words, ti, l);
-        l.steps.set(steps);
-      } else if (options.verify) {
-        verifySteps(steps, compute(words, ti, l), threads[ti]!);
-      }
+      const steps = stepsOf(words, ti, l);
       for (let i = 0; i < steps.length; i++) out.push(steps[i]!);
     }
     return out;
@@ -213,6 +227,7 @@ export function compiledScenarioModel(
     threads,
     initStates: () => inits,
     actions,
+    hasSteps,
     next,
     properties,
     // Symmetry: the swap-ins' part ids as a multiset (as encodeState).

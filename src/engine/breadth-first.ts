@@ -182,14 +182,15 @@ export function classifyState<S, A>(
   invariants: readonly Property<S>[],
   options: { readonly checkDeadlock?: boolean },
   state: S,
-  steps: readonly Step<A>[],
+  /** Whether `state` has an enabled step. */
+  enabled: boolean,
 ): Omit<Found, "id"> | null {
   for (const p of invariants) {
     if (!p.holds(state)) {
       return { verdict: "violated", property: p.name, explanation: p.explain?.(state) ?? null };
     }
   }
-  if (steps.length === 0 && options.checkDeadlock !== false) {
+  if (!enabled && options.checkDeadlock !== false) {
     const stuck = model.unfinished?.(state) ?? [];
     if (stuck.length > 0) {
       return {
@@ -333,16 +334,17 @@ export abstract class BreadthFirst<S, A, R> {
     // The bound cuts the search only when a state beyond it turns up.
     if (this.store.size > this.maxStates) return "full";
     if (this.uncovered.length > 0) this.cover(state);
-    const steps = model.actions(state);
-    const bad = this.classify(state, steps);
+    // The steps themselves are listed again when the state is expanded.
+    const enabled = model.hasSteps ? model.hasSteps(state) : model.actions(state).length > 0;
+    const bad = classifyState(model, this.invariants, this.options, state, enabled);
     if (bad) return { ...bad, id: r };
-    if (steps.length > 0) next.push(r, state, packedOf(model, state, code));
+    if (enabled) next.push(r, state, packedOf(model, state, code));
     return null;
   }
 
   /** The first invariant `state` violates, or a deadlock; null when it is fine. */
   protected classify(state: S, steps: readonly Step<A>[]): Omit<Found, "id"> | null {
-    return classifyState(this.model, this.invariants, this.options, state, steps);
+    return classifyState(this.model, this.invariants, this.options, state, steps.length > 0);
   }
 
   private cover(state: S): void {

@@ -129,6 +129,12 @@ export interface Model<S, A> {
    */
   unfinished?(state: S): readonly string[];
   /**
+   * Whether `actions(state)` is non-empty, for a model that can tell more
+   * cheaply than by listing the steps (the search asks it of every new
+   * state, and lists the steps only when it expands the state).
+   */
+  hasSteps?(state: S): boolean;
+  /**
    * The state as named variables, for reports (the changes after each step)
    * and JSON traces (which replay compares). Must be a function of the state.
    */

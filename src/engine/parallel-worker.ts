@@ -49,14 +49,14 @@ function visit(state: unknown, parent: number, step: number, next: Level<unknown
     for (const p of uncovered) if (p.holds(state)) covered.push(p.name);
     uncovered = uncovered.filter((p) => !covered.includes(p.name));
   }
-  const steps = model.actions(state);
-  const bad = classifyState(model, invariants, data.options, state, steps);
+  const enabled = model.hasSteps ? model.hasSteps(state) : model.actions(state).length > 0;
+  const bad = classifyState(model, invariants, data.options, state, enabled);
   if (bad) {
     Atomics.store(control, 0, 1);
     post({ type: "found", found: { ...bad, id: r } });
     return false;
   }
-  if (steps.length > 0) next.push(r, state, packedOf(model, state, code));
+  if (enabled) next.push(r, state, packedOf(model, state, code));
   return true;
 }
 

@@ -168,7 +168,7 @@ async function searchLevels<S, A>(
     if (r < 0) return r !== -1;
     for (const p of covers) if (p.holds(state)) coveredNames.add(p.name);
     const steps = model.actions(state);
-    const bad = classifyState(model, invariants, options, state, steps);
+    const bad = classifyState(model, invariants, options, state, steps.length > 0);
     if (bad) found = { ...bad, id: r };
     else if (steps.length > 0) next.push({ id: r, state });
     return bad === null;
@@ -302,7 +302,7 @@ async function searchLevels<S, A>(
     const failure = found as Found | null;
     const cex = failure
       ? counterexample(model, table, failure, options, (s, steps) =>
-          classifyState(model, invariants, options, s, steps),
+          classifyState(model, invariants, options, s, steps.length > 0),
         )
       : null;
     const verdict: Verdict = cex ? cex.found.verdict : reason ? "incomplete" : "holds";

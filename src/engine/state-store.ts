@@ -47,6 +47,8 @@ class Chunked<T extends Uint8Array | Uint32Array> {
   private readonly chunks: T[] = [];
   /** Entries the chunks can hold. */
   private capacity = 0;
+  /** Bytes of the chunks (asked for every few thousand transitions: kept, not summed). */
+  private byteCount = 0;
 
   constructor(
     private readonly make: (n: number) => T,
@@ -66,19 +68,20 @@ class Chunked<T extends Uint8Array | Uint32Array> {
     if (last === 0 && this.capacity < CHUNK) {
       const bigger = this.make(Math.min(CHUNK, this.capacity * 2) * this.width);
       bigger.set(this.chunks[0]!);
+      this.byteCount += bigger.byteLength - this.chunks[0]!.byteLength;
       this.chunks[0] = bigger;
       this.capacity = bigger.length / this.width;
       return;
     }
     const size = this.chunks.length === 0 ? 256 : CHUNK;
-    this.chunks.push(this.make(size * this.width));
+    const chunk = this.make(size * this.width);
+    this.chunks.push(chunk);
+    this.byteCount += chunk.byteLength;
     this.capacity += size;
   }
 
   bytes(): number {
-    let n = 0;
-    for (const c of this.chunks) n += c.byteLength;
-    return n;
+    return this.byteCount;
   }
 }
 
