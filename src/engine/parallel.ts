@@ -270,7 +270,7 @@ async function searchLevels<S, A>(
       // Room for the next level: its states are at most its transitions,
       // estimated from the branching seen so far (with a margin).
       const branching = Math.max(4, expanded > 0 ? taken / expanded : 0);
-      table.reserve(Math.ceil(2 * branching * queued) + 4096);
+      table.reserve(Math.ceil(1.5 * branching * queued) + 4096);
       const level: WorkerRequest = {
         type: "level",
         table: table.buffers,

@@ -42,7 +42,7 @@ export class SharedFingerprintTable implements StateStore {
   private mask: number;
   private limit: number;
 
-  /** A table for `ids` states (a power of two). */
+  /** A table for `ids` states. */
   static create(ids: number): SharedFingerprintTable {
     return new SharedFingerprintTable(buffersFor(ids, new SharedArrayBuffer(4)));
   }
@@ -102,9 +102,10 @@ export class SharedFingerprintTable implements StateStore {
    */
   reserve(more: number): boolean {
     const want = this.size + more + SLACK;
-    if (want <= this.entries.length / 4) return false;
-    let ids = this.entries.length / 4;
-    while (ids < want) ids *= 2;
+    const have = this.entries.length / 4;
+    if (want <= have) return false;
+    // At least half as much again, so that growing stays linear overall.
+    const ids = Math.ceil(Math.max(want, 1.5 * have) / 4096) * 4096;
     const buffers = buffersFor(ids, this.buffers.count);
     new Int32Array(buffers.entries).set(this.entries);
     const index = new Int32Array(buffers.index);
@@ -144,14 +145,16 @@ export class SharedFingerprintTable implements StateStore {
   }
 }
 
-/** Buffers for `ids` states: 16 bytes an id, two index slots an id. */
+/** Buffers for `ids` states: 16 bytes an id, and an index of at least two slots an id. */
 function buffersFor(ids: number, count: SharedArrayBuffer): SharedTableBuffers {
-  if (ids < 2 * SLACK || (ids & (ids - 1)) !== 0) {
-    throw new Error(`shared table: ${ids} ids is not a power of two of at least ${2 * SLACK}`);
+  if (!Number.isInteger(ids) || ids < 2 * SLACK) {
+    throw new Error(`shared table: ${ids} ids is not a whole number of at least ${2 * SLACK}`);
   }
+  let slots = 1;
+  while (slots < 2 * ids) slots *= 2;
   return {
     entries: new SharedArrayBuffer(16 * ids),
-    index: new SharedArrayBuffer(8 * ids),
+    index: new SharedArrayBuffer(4 * slots),
     count: count,
   };
 }
