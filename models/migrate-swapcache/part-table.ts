@@ -6,9 +6,9 @@
  * A part value is known by a 64-bit hash of its full encoding; the table
  * maps hashes to dense ids, handed out with an atomic counter, without
  * locks (open addressing; a slot is claimed with compare-and-swap and
- * published once its id is written). Each thread still keeps, per id, the
- * encoding it saw (state.ts), so a hash collision between two values that
- * meet in one thread is detected; between values only ever seen by
+ * published once its id is written). Each thread still keeps its own map
+ * from encodings to ids (state.ts), so a hash collision between two values
+ * that meet in one thread is detected; between values only ever seen by
  * different workers it would go unnoticed, with a probability of about
  * n² / 2^65 for n part values (n is in the tens of thousands).
  */

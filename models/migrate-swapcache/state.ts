@@ -298,8 +298,6 @@ export type XaLockHolder = (typeof XA_LOCK_HOLDERS)[number];
 const ID = Symbol("partId");
 const partIds = new Map<string, number>();
 const partObjects: object[] = [];
-/** Per id, the key of the value this thread gave it (to detect a hash collision). */
-const partKeys: string[] = [];
 const KINDS = ["folio", "ptes", "reclaim", "shrink", "migrate", "swapin", "bug", "xa"];
 /** Ids come from a table in shared memory, so that parallel workers agree (part-table.ts). */
 let partTable = SharedPartTable.create();
@@ -330,11 +328,10 @@ function partId<T extends object>(
   let id = partIds.get(key);
   if (id === undefined) {
     id = partTable.idOf(code);
-    const seen = partKeys[id];
-    if (seen !== undefined && seen !== key) {
-      throw new Error(`part id collision: ${seen} and ${key} hash alike`);
+    // A key new here with an id known here: another value hashed alike.
+    if (partObjects[id] !== undefined) {
+      throw new Error(`part id collision: ${key} hashes like part ${id}`);
     }
-    partKeys[id] = key;
     partIds.set(key, id);
     partObjects[id] = part;
   }
