@@ -118,7 +118,8 @@ export interface Model<S, A> {
    * search keeps the states waiting for expansion as flat integers instead
    * of object graphs, and the fewest-switches pass tells states apart by
    * `pack`. A model whose `encode` folds different states together (a
-   * symmetry reduction) must implement them.
+   * symmetry reduction) must implement them. `unpack` may be handed a
+   * buffer the engine reuses: it must copy what it keeps.
    */
   pack?(state: S): ArrayLike<number>;
   unpack?(packed: ArrayLike<number>): S;
