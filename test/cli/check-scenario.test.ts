@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "./run-cli.js";
+import { expectBadInput, runCli } from "./run-cli.js";
 
 interface Run {
   verdict: string;
@@ -113,11 +113,7 @@ describe("swapcheck check on the reference scenario", () => {
       /model peterson has no parameter --variant/,
     ],
   ])("bad input %j exits 2 with one line", async (argv, message) => {
-    const r = await runCli(...argv);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stdout).toBe("");
+    expectBadInput(await runCli(...argv), message);
   });
 
   it("list names the model, its variants, mappings, threads and invariants", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "./run-cli.js";
+import { expectBadInput, runCli } from "./run-cli.js";
 
 describe("swapcheck CLI on the toy models", () => {
   it("check on a model that holds exits 0", async () => {
@@ -47,10 +47,6 @@ describe("swapcheck CLI on the toy models", () => {
     [["check", "--max-states", "x"], /--max-states must be a non-negative number/],
     [[], /name a command/],
   ])("bad input %j exits 2 with one line", async (argv, message) => {
-    const r = await runCli(...argv);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stdout).toBe("");
+    expectBadInput(await runCli(...argv), message);
   });
 });

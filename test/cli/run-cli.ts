@@ -1,4 +1,5 @@
 /** Runs the CLI in-process and captures what it writes. */
+import { expect } from "vitest";
 import { main } from "../../src/cli/main.js";
 
 export interface CliRun {
@@ -21,4 +22,13 @@ export async function runCli(...argv: string[]): Promise<CliRun> {
     stderrIsTTY: false,
   });
   return { status, stdout, stderr };
+}
+
+/** Bad input: exit 2, one line on stderr matching `message` (no stack trace), nothing on stdout. */
+export function expectBadInput(r: CliRun, message: RegExp): void {
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.stdout).toBe("");
 }
