@@ -8,7 +8,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { CoverageCounter, classifyState, type Level, newLevel, packedOf } from "./breadth-first.js";
-import type { Model, Property } from "./model.js";
+import type { Model, Property, Step } from "./model.js";
 import type { WorkerData, WorkerReply, WorkerRequest } from "./parallel.js";
 import { AmpleSets, StepPlan } from "./por.js";
 import { SharedFingerprintTable } from "./shared-store.js";
@@ -34,17 +34,21 @@ const plan = new StepPlan(ampleSets);
 let lastId = -1;
 let levelStart = 0;
 
-/** Stores and checks a new state; false when the search must stop. */
-function visit(state: unknown, parent: number, step: number, next: Level<unknown>): boolean {
+/**
+ * Stores and checks a new state: "ok", "stop" (a violation: the search
+ * stops) or "full" (nothing stored: the table must grow first).
+ */
+function visit(
+  state: unknown,
+  parent: number,
+  step: number,
+  next: Level<unknown>,
+): "ok" | "stop" | "full" {
   const code = model.encode(state);
   const r = table.findOrInsert(code, parent, step);
-  if (r === -1) {
-    Atomics.store(control, 0, 1);
-    post({ type: "full" });
-    return false;
-  }
+  if (r === -1) return "full";
   lastId = r < -1 ? -2 - r : r;
-  if (r < 0) return true;
+  if (r < 0) return "ok";
   if (uncovered.length > 0) {
     for (const p of uncovered) if (p.holds(state)) covered.push(p.name);
     uncovered = uncovered.filter((p) => !covered.includes(p.name));
@@ -54,10 +58,10 @@ function visit(state: unknown, parent: number, step: number, next: Level<unknown
   if (bad) {
     Atomics.store(control, 0, 1);
     post({ type: "found", found: { ...bad, id: r } });
-    return false;
+    return "stop";
   }
   if (enabled) next.push(r, state, packedOf(model, state, code));
-  return true;
+  return "ok";
 }
 
 /**
@@ -76,45 +80,99 @@ function seed(): void {
   }
 }
 
+/**
+ * The level being expanded, kept between calls: a worker that finds the
+ * table full pauses there ("full") and goes on from the same step once the
+ * main thread has grown the table ("resume").
+ */
+interface Expansion {
+  readonly next: Level<unknown>;
+  /** The state being expanded (k < frontier.length), its id and steps. */
+  k: number;
+  id: number;
+  source: unknown;
+  steps: readonly Step<unknown>[];
+  /** A step whose successor could not be stored yet, or -1. */
+  pending: number;
+}
+
+let expansion: Expansion | null = null;
+
+function levelDone(e: Expansion, stopped: boolean): void {
+  expansion = null;
+  if (!stopped) frontier = e.next;
+  post({ type: "level-done", queued: e.next.length, stopped });
+}
+
+/** Takes step i of the state being expanded; false when the worker must stop or pause. */
+function take(e: Expansion, i: number): boolean {
+  const r = visit(model.next(e.source, e.steps[i]!.action), e.id, i, e.next);
+  if (r === "full") {
+    e.pending = i;
+    post({ type: "full" });
+    return false;
+  }
+  if (r === "stop") return false;
+  plan.reached(lastId >= levelStart);
+  return true;
+}
+
 function expandLevel(): void {
-  const next = newLevel(model);
-  const before = transitions;
-  const length = frontier.length;
-  for (let k = 0; k < length; k++) {
-    const id = frontier.id(k);
-    const source = frontier.take(k);
-    const steps = model.actions(source);
-    plan.start(source, steps);
+  const e = expansion!;
+  if (e.pending >= 0) {
+    const i = e.pending;
+    e.pending = -1;
+    if (!take(e, i)) return;
+  }
+  for (;;) {
     for (let i = plan.next(); i >= 0; i = plan.next()) {
-      const step = steps[i]!;
+      const step = e.steps[i]!;
       coverage.count(step.thread, step.name);
       transitions++;
       if ((transitions & 0xfff) === 0 && Atomics.load(control, 0) !== 0) {
-        post({
-          type: "level-done",
-          queued: next.length,
-          stopped: true,
-          transitions: transitions - before,
-        });
+        levelDone(e, true);
         return;
       }
-      if (!visit(model.next(source, step.action), id, i, next)) return;
-      plan.reached(lastId >= levelStart);
+      if (!take(e, i)) return;
     }
+    if (++e.k >= frontier.length) break;
+    e.id = frontier.id(e.k);
+    e.source = frontier.take(e.k);
+    e.steps = model.actions(e.source);
+    plan.start(e.source, e.steps);
   }
-  frontier = next;
-  post({
-    type: "level-done",
-    queued: next.length,
-    stopped: false,
-    transitions: transitions - before,
-  });
+  levelDone(e, false);
+}
+
+/** Starts expanding the frontier (its first state's steps planned). */
+function startLevel(): void {
+  const e: Expansion = {
+    next: newLevel(model),
+    k: 0,
+    id: -1,
+    source: null,
+    steps: [],
+    pending: -1,
+  };
+  expansion = e;
+  if (frontier.length > 0) {
+    e.id = frontier.id(0);
+    e.source = frontier.take(0);
+    e.steps = model.actions(e.source);
+    plan.start(e.source, e.steps);
+  } else {
+    plan.start(null, []);
+  }
 }
 
 port.on("message", (m: WorkerRequest) => {
   if (m.type === "level") {
     table.adopt(m.table);
     levelStart = m.levelStart;
+    startLevel();
+    expandLevel();
+  } else if (m.type === "resume") {
+    table.adopt(m.table);
     expandLevel();
   } else {
     post({

@@ -17,7 +17,9 @@
  * per-process tables (such as interned part ids) must make them shared.
  *
  * Not supported here (the CLI refuses them with --workers): exact states,
- * partial-order reduction, preemption bounds, liveness.
+ * preemption bounds, liveness. Partial-order reduction is: each worker
+ * reduces the states it expands (the levels the main thread explores
+ * first are not reduced).
  */
 import { Worker } from "node:worker_threads";
 import { counterexample, type SearchOptions, withShortest } from "./bfs.js";
@@ -39,6 +41,8 @@ export interface ParallelOptions extends SearchOptions {
   readonly workers: number;
   /** The worker script (default: parallel-worker.js beside this module). */
   readonly workerUrl?: URL;
+  /** Room for this many states in the seen-set at first (default 2^16; it grows as needed). */
+  readonly tableStates?: number;
 }
 
 export interface WorkerData {
@@ -60,6 +64,8 @@ export type WorkerRequest =
       /** The first id of the level being generated (the cycle proviso's test). */
       readonly levelStart: number;
     }
+  /** Go on with the level after the table grew (the worker had said "full"). */
+  | { readonly type: "resume"; readonly table: SharedTableBuffers }
   | { readonly type: "finish" };
 
 export type WorkerReply =
@@ -68,10 +74,9 @@ export type WorkerReply =
       readonly type: "level-done";
       readonly queued: number;
       readonly stopped: boolean;
-      /** Transitions taken in this level. */
-      readonly transitions: number;
     }
   | { readonly type: "found"; readonly found: Found }
+  /** The table is full: the worker waits for "resume". */
   | { readonly type: "full" }
   | {
       readonly type: "finished";
@@ -122,6 +127,13 @@ class Channel {
   }
 }
 
+/**
+ * A worker's young generation: half V8's default here, which keeps 25-30 MB
+ * of resident memory per worker with no difference in time measured on the
+ * reference configuration (docs/performance.md).
+ */
+const WORKER_YOUNG_GENERATION_MB = 24;
+
 /** Levels explored by the main thread alone, until this many states per worker are queued. */
 const SEEDS_PER_WORKER = 64;
 
@@ -149,7 +161,7 @@ async function searchLevels<S, A>(
 ): Promise<SearchResult<S>> {
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
-  const table = SharedFingerprintTable.create(2 ** 16);
+  const table = SharedFingerprintTable.create(options.tableStates ?? 2 ** 16);
   const invariants = model.properties.filter((p) => p.kind === "always");
   const covers = model.properties.filter((p) => p.kind === "sometimes");
   const coverage = new CoverageCounter();
@@ -163,9 +175,14 @@ async function searchLevels<S, A>(
   // The first levels, in this thread: the frontier then gets shared out.
   type Queued = { readonly id: number; readonly state: S };
   const visit = (state: S, parent: number, step: number, next: Queued[]): boolean => {
-    const r = table.findOrInsert(model.encode(state), parent, step);
-    if (r === -1) reason = "max-memory";
-    if (r < 0) return r !== -1;
+    const code = model.encode(state);
+    let r = table.findOrInsert(code, parent, step);
+    if (r === -1) {
+      // This thread alone inserts here: grow and insert again.
+      table.grow();
+      r = table.findOrInsert(code, parent, step);
+    }
+    if (r < 0) return true;
     for (const p of covers) if (p.holds(state)) coveredNames.add(p.name);
     const steps = model.actions(state);
     const bad = classifyState(model, invariants, options, state, steps.length > 0);
@@ -180,7 +197,6 @@ async function searchLevels<S, A>(
     if (depth >= maxDepth) reason = "max-depth";
     else {
       const next: Queued[] = [];
-      table.reserve(64 * frontier.length + 4096);
       const ok = frontier.every(({ id, state }) =>
         model.actions(state).every((step, i) => {
           coverage.count(step.thread, step.name);
@@ -214,7 +230,12 @@ async function searchLevels<S, A>(
             partialOrder: options.partialOrder === true,
             seeds: share(index),
           };
-          return new Channel(new Worker(workerUrl, { workerData }));
+          return new Channel(
+            new Worker(workerUrl, {
+              workerData,
+              resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+            }),
+          );
         });
   frontier = [];
   // Bounds and interrupts, checked while the workers run a level.
@@ -242,22 +263,29 @@ async function searchLevels<S, A>(
     }
   }, 50);
   let queued = 0;
-  let expanded = 0;
-  let taken = 0;
-  /** Waits for every worker to end its part of a step; counts what they queued. */
+  /**
+   * Waits for every worker to end its part of a step; counts what they
+   * queued. Workers that found the table full wait until every worker has
+   * stopped inserting; the table then grows and they go on.
+   */
   const gather = async (): Promise<void> => {
-    expanded += queued;
     queued = 0;
-    for (const c of channels) {
-      const m = await c.next();
-      if (m.type === "found") found ??= m.found;
-      // The level filled the table despite `reserve`: stop, incomplete.
-      else if (m.type === "full") reason ??= "max-memory";
-      else if (m.type === "ready") queued += m.queued;
-      else if (m.type === "level-done") {
-        queued += m.queued;
-        taken += m.transitions;
+    let waiting = channels;
+    while (waiting.length > 0) {
+      const paused: Channel[] = [];
+      for (const c of waiting) {
+        const m = await c.next();
+        if (m.type === "found") found ??= m.found;
+        else if (m.type === "full") paused.push(c);
+        else if (m.type === "ready") queued += m.queued;
+        else if (m.type === "level-done") queued += m.queued;
       }
+      if (paused.length > 0) {
+        table.grow();
+        const resume: WorkerRequest = { type: "resume", table: table.buffers };
+        for (const c of paused) c.worker.postMessage(resume);
+      }
+      waiting = paused;
     }
   };
   try {
@@ -267,10 +295,6 @@ async function searchLevels<S, A>(
         reason = "max-depth";
         break;
       }
-      // Room for the next level: its states are at most its transitions,
-      // estimated from the branching seen so far (with a margin).
-      const branching = Math.max(4, expanded > 0 ? taken / expanded : 0);
-      table.reserve(Math.ceil(1.5 * branching * queued) + 4096);
       const level: WorkerRequest = {
         type: "level",
         table: table.buffers,

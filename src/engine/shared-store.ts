@@ -2,8 +2,9 @@
  * The seen-set of a parallel search, in shared memory: every worker probes
  * and inserts into it without locks. States get dense ids from an atomic
  * counter; per id the table keeps the fingerprint's two lanes, the parent's
- * id and the step index (16 bytes), and an open-addressing index maps
- * fingerprints to ids (4 bytes a slot, at least two slots per id).
+ * id and the step index (16 bytes), in chunks of 2^18 ids that are never
+ * copied or moved; an open-addressing index (4 bytes a slot, filled to at
+ * most 80 %) maps fingerprints to ids. 21 to 25 bytes per state.
  *
  * Inserting claims an empty index slot with compare-and-swap, takes an id,
  * writes the id's entry and publishes the slot (id + 1); a worker that
@@ -11,9 +12,10 @@
  * Two workers inserting the same state agree on one id, and exactly one of
  * them gets "new".
  *
- * The table cannot grow while workers insert. The main thread grows it
- * between BFS levels (`reserve`), when the next level could fill it; a
- * level that fills it anyway stops the search as incomplete.
+ * The table cannot grow while workers insert. When it is full, an insertion
+ * says so (-1) and inserts nothing; the worker pauses, and the main thread
+ * grows the table (`reserve`) once no worker is inserting and lets it go on
+ * (parallel.ts). Growing adds entry chunks and rebuilds only the index.
  */
 import { fingerprintLanes } from "./fingerprint.js";
 import type { StateStore } from "./state-store.js";
@@ -21,51 +23,76 @@ import type { StateStore } from "./state-store.js";
 const EMPTY = 0;
 const WRITING = -1;
 
+const CHUNK_BITS = 18;
+const CHUNK_IDS = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK_IDS - 1;
+
+/** The index is rebuilt when an insertion would fill it past this... */
+const MAX_LOAD = 0.75;
+/** ...to this load (so it grows by at least 1.8x: each id is re-inserted about twice in all). */
+const GROWN_LOAD = 0.4;
+
 /** The shared buffers of a table, as sent to the workers. */
 export interface SharedTableBuffers {
-  /** Per id: hi, lo, parent, step. */
-  readonly entries: SharedArrayBuffer;
-  /** Open addressing: 0 empty, -1 being written, id + 1. */
+  /** Per id, in chunks of 2^18 ids: hi, lo, parent, step. */
+  readonly chunks: readonly SharedArrayBuffer[];
+  /**
+   * Open addressing: 0 empty, -1 being written, else id + 1 in the low
+   * bits (`idBits`) and the top bits of the fingerprint's high lane above
+   * (a tag: a probe rarely reads the entries of other states).
+   */
   readonly index: SharedArrayBuffer;
   /** [0]: ids handed out. */
   readonly count: SharedArrayBuffer;
 }
 
-/** Slack below the id capacity: one id per worker may be taken past the check. */
+/** Slack below the capacity: one id per worker may be taken past the check. */
 const SLACK = 64;
 
 export class SharedFingerprintTable implements StateStore {
   readonly exact = false;
-  private entries: Int32Array;
+  private chunks: Int32Array[] = [];
   private index: Int32Array;
   private readonly count: Int32Array;
-  private mask: number;
-  private limit: number;
+  private limit = 0;
+  private idBits = 0;
 
   /** A table for `ids` states. */
   static create(ids: number): SharedFingerprintTable {
-    return new SharedFingerprintTable(buffersFor(ids, new SharedArrayBuffer(4)));
+    if (!Number.isInteger(ids) || ids < 2 * SLACK) {
+      throw new Error(`shared table: ${ids} ids is not a whole number of at least ${2 * SLACK}`);
+    }
+    const chunks = Array.from(
+      { length: Math.ceil(ids / CHUNK_IDS) },
+      () => new SharedArrayBuffer(16 * CHUNK_IDS),
+    );
+    return new SharedFingerprintTable({
+      chunks,
+      index: new SharedArrayBuffer(4 * Math.ceil(ids / GROWN_LOAD)),
+      count: new SharedArrayBuffer(4),
+    });
   }
 
   constructor(public buffers: SharedTableBuffers) {
     this.count = new Int32Array(buffers.count);
-    this.entries = new Int32Array(buffers.entries);
     this.index = new Int32Array(buffers.index);
-    this.mask = this.index.length - 1;
-    this.limit = this.entries.length / 4 - SLACK;
+    this.adopt(buffers);
   }
 
   /** Views of (possibly grown) buffers. */
   adopt(buffers: SharedTableBuffers): void {
     this.buffers = buffers;
-    this.entries = new Int32Array(buffers.entries);
-    this.index = new Int32Array(buffers.index);
-    this.mask = this.index.length - 1;
-    this.limit = this.entries.length / 4 - SLACK;
+    for (let c = this.chunks.length; c < buffers.chunks.length; c++) {
+      this.chunks.push(new Int32Array(buffers.chunks[c]!));
+    }
+    if (this.index.buffer !== buffers.index) this.index = new Int32Array(buffers.index);
+    const ids = this.chunks.length * CHUNK_IDS;
+    this.limit = Math.min(ids, Math.floor(this.index.length * MAX_LOAD)) - SLACK;
+    this.idBits = idBitsFor(this.index.length);
   }
 
   get size(): number {
-    return Math.min(Atomics.load(this.count, 0), this.entries.length / 4);
+    return Math.min(Atomics.load(this.count, 0), this.chunks.length * CHUNK_IDS);
   }
 
   /** The new id, -2 - the id of the state seen before, or -1 when the table is full. */
@@ -73,53 +100,74 @@ export class SharedFingerprintTable implements StateStore {
     const lanes = fingerprintLanes(encoding);
     const hi = lanes[0]! | 0;
     const lo = lanes[1]! | 0;
-    const { index, entries, mask } = this;
-    for (let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask; ; i = (i + 1) & mask) {
+    const { index, chunks, idBits } = this;
+    const n = index.length;
+    const tag = hi >>> idBits;
+    const idMask = (2 ** idBits - 1) | 0;
+    for (let i = homeSlot(lo, n); ; i = i + 1 === n ? 0 : i + 1) {
       let s = Atomics.load(index, i);
       if (s === EMPTY) {
         if (Atomics.load(this.count, 0) >= this.limit) return -1;
         s = Atomics.compareExchange(index, i, EMPTY, WRITING);
         if (s === EMPTY) {
           const id = Atomics.add(this.count, 0, 1);
-          entries[4 * id] = hi;
-          entries[4 * id + 1] = lo;
-          entries[4 * id + 2] = parent;
-          entries[4 * id + 3] = step;
-          Atomics.store(index, i, id + 1);
+          const entries = chunks[id >>> CHUNK_BITS]!;
+          const at = (id & CHUNK_MASK) << 2;
+          entries[at] = hi;
+          entries[at + 1] = lo;
+          entries[at + 2] = parent;
+          entries[at + 3] = step;
+          Atomics.store(index, i, slotOf(tag, id, idBits));
           return id;
         }
       }
       while (s === WRITING) s = Atomics.load(index, i);
-      const id = s - 1;
-      if (entries[4 * id] === hi && entries[4 * id + 1] === lo) return -2 - id;
+      if (s >>> idBits !== tag) continue;
+      const id = (s & idMask) - 1;
+      const entries = chunks[id >>> CHUNK_BITS]!;
+      const at = (id & CHUNK_MASK) << 2;
+      if (entries[at] === hi && entries[at + 1] === lo) return -2 - id;
     }
   }
 
   /**
-   * Between levels (no worker inserting): grows the table, if needed, so
-   * that `more` states fit; the workers must then adopt `buffers`.
-   * Returns whether it grew.
+   * With no worker inserting: grows the table, if needed, so that `more`
+   * further states fit; the workers must then adopt `buffers`. Returns
+   * whether it grew.
    */
   reserve(more: number): boolean {
-    const want = this.size + more + SLACK;
-    const have = this.entries.length / 4;
-    if (want <= have) return false;
-    // At least half as much again, so that growing stays linear overall.
-    const ids = Math.ceil(Math.max(want, 1.5 * have) / 4096) * 4096;
-    const buffers = buffersFor(ids, this.buffers.count);
-    new Int32Array(buffers.entries).set(this.entries);
-    const index = new Int32Array(buffers.index);
-    const entries = this.entries;
-    const mask = index.length - 1;
-    for (let id = 0; id < this.size; id++) {
-      const hi = entries[4 * id]!;
-      const lo = entries[4 * id + 1]!;
-      let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
-      while (index[i] !== EMPTY) i = (i + 1) & mask;
-      index[i] = id + 1;
+    const want = this.size + Math.max(0, more) + SLACK;
+    if (want <= this.limit + SLACK) return false;
+    const chunks = [...this.buffers.chunks];
+    while (chunks.length * CHUNK_IDS < want + SLACK) {
+      chunks.push(new SharedArrayBuffer(16 * CHUNK_IDS));
     }
-    this.adopt(buffers);
+    let index = this.buffers.index;
+    if (want > Math.floor(this.index.length * MAX_LOAD)) {
+      index = new SharedArrayBuffer(4 * Math.ceil(want / GROWN_LOAD));
+      this.rebuild(new Int32Array(index));
+    }
+    this.adopt({ chunks, index, count: this.buffers.count });
     return true;
+  }
+
+  /** When full: a larger index (and a new chunk of entries if needed). */
+  grow(): void {
+    this.reserve(4096);
+  }
+
+  /** Fills an empty index with every id. */
+  private rebuild(index: Int32Array): void {
+    const n = index.length;
+    const size = this.size;
+    const idBits = idBitsFor(n);
+    for (let id = 0; id < size; id++) {
+      const entries = this.chunks[id >>> CHUNK_BITS]!;
+      const at = (id & CHUNK_MASK) << 2;
+      let i = homeSlot(entries[at + 1]!, n);
+      while (index[i] !== EMPTY) i = i + 1 === n ? 0 : i + 1;
+      index[i] = slotOf(entries[at]! >>> idBits, id, idBits);
+    }
   }
 
   insert(encoding: ArrayLike<number>, parent: number, step: number): number {
@@ -127,34 +175,41 @@ export class SharedFingerprintTable implements StateStore {
     return r >= 0 ? r : -1;
   }
 
+  private entry(id: number, field: number): number {
+    return this.chunks[id >>> CHUNK_BITS]![((id & CHUNK_MASK) << 2) + field]!;
+  }
+
   parentOf(id: number): number {
-    return this.entries[4 * id + 2]!;
+    return this.entry(id, 2);
   }
 
   stepOf(id: number): number {
-    return this.entries[4 * id + 3]!;
+    return this.entry(id, 3);
   }
 
   matches(id: number, encoding: ArrayLike<number>): boolean {
     const lanes = fingerprintLanes(encoding);
-    return this.entries[4 * id] === (lanes[0]! | 0) && this.entries[4 * id + 1] === (lanes[1]! | 0);
+    return this.entry(id, 0) === (lanes[0]! | 0) && this.entry(id, 1) === (lanes[1]! | 0);
   }
 
   bytes(): number {
-    return this.entries.byteLength + this.index.byteLength;
+    return 16 * CHUNK_IDS * this.chunks.length + this.index.byteLength;
   }
 }
 
-/** Buffers for `ids` states: 16 bytes an id, and an index of at least two slots an id. */
-function buffersFor(ids: number, count: SharedArrayBuffer): SharedTableBuffers {
-  if (!Number.isInteger(ids) || ids < 2 * SLACK) {
-    throw new Error(`shared table: ${ids} ids is not a whole number of at least ${2 * SLACK}`);
-  }
-  let slots = 1;
-  while (slots < 2 * ids) slots *= 2;
-  return {
-    entries: new SharedArrayBuffer(16 * ids),
-    index: new SharedArrayBuffer(4 * slots),
-    count: count,
-  };
+/**
+ * Bits for id + 1 in an index of n slots: ids stay below 0.75 n, so id + 1
+ * never has all of them set and a slot is never -1 (being written) or 0.
+ */
+function idBitsFor(n: number): number {
+  return Math.min(31, 32 - Math.clz32(n));
+}
+
+function slotOf(tag: number, id: number, idBits: number): number {
+  return (tag * 2 ** idBits + id + 1) | 0;
+}
+
+/** The home slot of a fingerprint's low lane in an index of n slots: ⌊lo · n / 2^32⌋. */
+function homeSlot(lo: number, n: number): number {
+  return Math.floor(((lo >>> 0) / 4294967296) * n);
 }

@@ -7,6 +7,8 @@
  * (the test script builds first).
  */
 import { describe, expect, it } from "vitest";
+import { findModel } from "../../models/registry.js";
+import { type ModelSpec, searchAsync, searchParallel } from "../../src/engine/index.js";
 import { runCli } from "../cli/run-cli.js";
 
 interface Run {
@@ -89,5 +91,32 @@ describe("parallel search (--workers)", () => {
   it("bounds give incomplete, never holds", async () => {
     const [r] = await runs("--workers", "2", "--variant", "swapcache-check", "--max-depth", "5");
     expect(r!.verdict).toBe("incomplete");
+  });
+});
+
+describe("parallel search with a seen-set that fills up mid-level", () => {
+  it("pauses the workers, grows the table, and ends with the sequential counts", async () => {
+    const name = "migrate-swapcache";
+    const entry = findModel(name)!;
+    const shared = entry.shareWithWorkers?.() ?? null;
+    const raw = { order: "3", swapins: "2", variant: "head-only,swapcache-check" };
+    for (const run of entry.configure(raw)) {
+      const seq = await searchAsync(run.model, {});
+      const spec: ModelSpec = {
+        module: new URL("../../dist/models/registry.js", import.meta.url).href,
+        export: "workerModel",
+        args: [name, run.raw, 0, run.model.properties.map((p) => p.name), shared],
+      };
+      // Room for 128 states: every level after the first few fills it.
+      const par = await searchParallel(run.model, spec, { workers: 2, tableStates: 128 });
+      expect(par.verdict).toBe(seq.verdict);
+      if (seq.verdict === "holds") {
+        expect(par.stats.distinctStates).toBe(seq.stats.distinctStates);
+        expect(par.stats.distinctStates).toBeGreaterThan(2 ** 17);
+        expect(par.stats.transitions).toBe(seq.stats.transitions);
+      } else {
+        expect(par.trace?.steps.map((s) => s.label)).toEqual(seq.trace?.steps.map((s) => s.label));
+      }
+    }
   });
 });

@@ -37,13 +37,40 @@ describe("SharedFingerprintTable", () => {
     );
   });
 
-  it("says full (-1) instead of overwriting when it was not grown", () => {
+  it("says full (-1) instead of overwriting, and takes more after grow()", () => {
     const table = SharedFingerprintTable.create(128);
     let r = 0;
     let n = 0;
     while (r !== -1 && n < 1000) r = table.findOrInsert([n++], -1, 0);
     expect(r).toBe(-1);
-    expect(table.size).toBeLessThan(128);
+    const size = table.size;
+    expect(size).toBeLessThan(1000);
+    expect(table.findOrInsert([n - 1], -1, 0)).toBe(-1);
+    expect(table.size).toBe(size);
     expect(table.findOrInsert([0], -1, 0)).toBe(-2);
+    table.grow();
+    expect(table.findOrInsert([n - 1], -1, 7)).toBe(size);
+    expect(table.stepOf(size)).toBe(7);
+    for (let v = 0; v < n; v++) expect(table.findOrInsert([v], -1, 0)).toBe(-2 - v);
+  });
+
+  it("keeps ids, parents and steps across entry chunks (2^18 ids each)", () => {
+    const table = SharedFingerprintTable.create(128);
+    const n = 600_000;
+    for (let v = 0; v < n; v++) {
+      let r = table.findOrInsert([v, 1], v - 1, v % 11);
+      if (r === -1) {
+        table.grow();
+        r = table.findOrInsert([v, 1], v - 1, v % 11);
+      }
+      expect(r).toBe(v);
+    }
+    for (const v of [0, 262_143, 262_144, 262_145, 524_288, n - 1]) {
+      expect(table.findOrInsert([v, 1], -1, 0)).toBe(-2 - v);
+      expect(table.parentOf(v)).toBe(v - 1);
+      expect(table.stepOf(v)).toBe(v % 11);
+      expect(table.matches(v, [v, 1])).toBe(true);
+      expect(table.matches(v, [v, 2])).toBe(false);
+    }
   });
 });
