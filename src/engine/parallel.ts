@@ -1,32 +1,38 @@
 /**
- * Breadth-first search with several workers (worker_threads), level by
- * level as the sequential search: the main thread starts a level in every
- * worker and waits until all have finished it before starting the next,
- * so every state of depth d is generated and checked before any of depth
- * d + 1, and the first violation found is at the lowest depth (TLC with
- * several workers loses this: tlaplus#535). The counterexample is then
- * rebuilt and minimised in context switches by the main thread, as in the
- * sequential search.
+ * Breadth-first search with several threads, level by level as the
+ * sequential search: the main thread starts a level in every worker thread,
+ * expands its own share, and waits until all have finished it before
+ * starting the next, so every state of depth d is generated and checked
+ * before any of depth d + 1, and the first violation found is at the lowest
+ * depth (TLC with several workers loses this: tlaplus#535). The
+ * counterexample is then rebuilt and minimised in context switches by the
+ * main thread, as in the sequential search.
+ *
+ * `--workers N` is the main thread and N - 1 worker threads (each thread is
+ * a V8 isolate of its own, some 50 MB: the main thread would otherwise only
+ * wait). Each participant runs a `LevelExpander` (level-expander.ts).
  *
  * The seen-set is a lock-free table of fingerprints in shared memory
- * (shared-store.ts); a state belongs to the worker that inserted it first,
- * which keeps it in its own frontier, so states never move between
- * workers. Each worker builds its own model from a module and an exported
+ * (shared-store.ts); a state belongs to the participant that inserted it
+ * first, which keeps it in its own frontier, so states never move between
+ * threads. Each worker builds its own model from a module and an exported
  * function (`ModelSpec`): models are code, not data. Their encodings must
- * therefore agree between workers: a model whose encoding depends on
+ * therefore agree between threads: a model whose encoding depends on
  * per-process tables (such as interned part ids) must make them shared.
  *
  * Not supported here (the CLI refuses them with --workers): exact states,
- * preemption bounds, liveness. Partial-order reduction is: each worker
- * reduces the states it expands (the levels the main thread explores
- * first are not reduced).
+ * preemption bounds, liveness. Partial-order reduction is: each
+ * participant reduces the states it expands (the first levels, which the
+ * main thread explores alone before sharing the frontier out, are not
+ * reduced).
  */
 import { Worker } from "node:worker_threads";
 import { counterexample, type SearchOptions, withShortest } from "./bfs.js";
 import { CoverageCounter, classifyState, type Found } from "./breadth-first.js";
+import { drainAsync } from "./drain.js";
 import { collisionProbability } from "./fingerprint.js";
+import { type ExpanderTotals, LevelExpander, type LevelReply } from "./level-expander.js";
 import type { Model } from "./model.js";
-import type { ReductionStats } from "./por.js";
 import type { IncompleteReason, SearchResult, Verdict } from "./result.js";
 import { SharedFingerprintTable, type SharedTableBuffers } from "./shared-store.js";
 
@@ -70,21 +76,9 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | { readonly type: "ready"; readonly queued: number }
-  | {
-      readonly type: "level-done";
-      readonly queued: number;
-      readonly stopped: boolean;
-    }
-  | { readonly type: "found"; readonly found: Found }
-  /** The table is full: the worker waits for "resume". */
-  | { readonly type: "full" }
-  | {
-      readonly type: "finished";
-      readonly coverage: [string, number][];
-      readonly covered: string[];
-      readonly transitions: number;
-      readonly partialOrder: ReductionStats | null;
-    };
+  /** "full": the worker waits for "resume". */
+  | LevelReply
+  | ({ readonly type: "finished" } & ExpanderTotals);
 
 /**
  * `target` (a module beside or above `self`, a module's import.meta.url)
@@ -97,8 +91,14 @@ export function workerLoadable(target: URL, self: string): URL {
   return new URL(`${root}/dist/${target.href.slice(root.length + 1)}`);
 }
 
+/** A participant in the search: a worker thread, or the main thread's own share. */
+interface Participant {
+  send(m: WorkerRequest): void;
+  next(): Promise<WorkerReply>;
+}
+
 /** One worker, with its replies as a queue. */
-class Channel {
+class Channel implements Participant {
   private readonly inbox: WorkerReply[] = [];
   private waiting: ((m: WorkerReply) => void) | null = null;
   private error: Error | null = null;
@@ -117,6 +117,10 @@ class Channel {
     });
   }
 
+  send(m: WorkerRequest): void {
+    this.worker.postMessage(m);
+  }
+
   next(): Promise<WorkerReply> {
     if (this.error) return Promise.reject(this.error);
     const m = this.inbox.shift();
@@ -124,6 +128,32 @@ class Channel {
     return new Promise((resolve, reject) => {
       this.waiting = (r) => (this.error ? reject(this.error) : resolve(r));
     });
+  }
+}
+
+/**
+ * The main thread's share of the states, expanded in slices between which
+ * its event loop runs (progress, bounds, signals, the workers' messages).
+ * It uses the main thread's model and the very table object that grows.
+ */
+class Local<S, A> implements Participant {
+  private reply: Promise<WorkerReply>;
+
+  constructor(private readonly expander: LevelExpander<S, A>) {
+    this.reply = Promise.resolve({ type: "ready", queued: expander.queued });
+  }
+
+  send(m: WorkerRequest): void {
+    if (m.type === "finish") {
+      this.reply = Promise.resolve({ type: "finished", ...this.expander.totals() });
+      return;
+    }
+    if (m.type === "level") this.expander.startLevel(m.levelStart);
+    this.reply = drainAsync(this.expander.expand());
+  }
+
+  next(): Promise<WorkerReply> {
+    return this.reply;
   }
 }
 
@@ -209,17 +239,19 @@ async function searchLevels<S, A>(
     }
   }
 
-  // Then level by level in the workers, each seeded with a share of the frontier.
+  // Then level by level in this thread and workers - 1 worker threads,
+  // each seeded with a share of the frontier.
   const control = new SharedArrayBuffer(4);
   const stop = new Int32Array(control);
   const workerUrl =
     options.workerUrl ??
     workerLoadable(new URL("./parallel-worker.js", import.meta.url), import.meta.url);
-  const share = (w: number) => frontier.filter((_, k) => k % workers === w).map((q) => q.id);
-  const channels =
+  const share = (w: number) => frontier.filter((_, k) => k % workers === w);
+  const local = new LevelExpander(model, table, stop, options, options.partialOrder === true);
+  const channels: Participant[] =
     found || reason || frontier.length === 0
       ? []
-      : Array.from({ length: workers }, (_, index) => {
+      : Array.from({ length: workers - 1 }, (_, index) => {
           const workerData: WorkerData = {
             spec,
             index,
@@ -228,7 +260,7 @@ async function searchLevels<S, A>(
             control,
             options: { checkDeadlock: options.checkDeadlock },
             partialOrder: options.partialOrder === true,
-            seeds: share(index),
+            seeds: share(index).map((q) => q.id),
           };
           return new Channel(
             new Worker(workerUrl, {
@@ -237,6 +269,12 @@ async function searchLevels<S, A>(
             }),
           );
         });
+  const threads = [...channels] as Channel[];
+  if (!found && !reason && frontier.length > 0) {
+    // The last share is this thread's (the workers start first: sent first).
+    for (const q of share(workers - 1)) local.seed(q.id, q.state);
+    channels.push(new Local(local));
+  }
   frontier = [];
   // Bounds and interrupts, checked while the workers run a level.
   const watch = setInterval(() => {
@@ -272,7 +310,7 @@ async function searchLevels<S, A>(
     queued = 0;
     let waiting = channels;
     while (waiting.length > 0) {
-      const paused: Channel[] = [];
+      const paused: Participant[] = [];
       for (const c of waiting) {
         const m = await c.next();
         if (m.type === "found") found ??= m.found;
@@ -283,7 +321,7 @@ async function searchLevels<S, A>(
       if (paused.length > 0) {
         table.grow();
         const resume: WorkerRequest = { type: "resume", table: table.buffers };
-        for (const c of paused) c.worker.postMessage(resume);
+        for (const c of paused) c.send(resume);
       }
       waiting = paused;
     }
@@ -300,7 +338,7 @@ async function searchLevels<S, A>(
         table: table.buffers,
         levelStart: table.size,
       };
-      for (const c of channels) c.worker.postMessage(level);
+      for (const c of channels) c.send(level);
       await gather();
       if (!found && !reason) depth++;
     }
@@ -309,7 +347,7 @@ async function searchLevels<S, A>(
     }
     const merged = coverage.toMap();
     const reduction = { reducedStates: 0, provisoExpansions: 0, stepsSkipped: 0 };
-    for (const c of channels) c.worker.postMessage({ type: "finish" } satisfies WorkerRequest);
+    for (const c of channels) c.send({ type: "finish" });
     for (const c of channels) {
       let m = await c.next();
       while (m.type !== "finished") m = await c.next();
@@ -357,6 +395,6 @@ async function searchLevels<S, A>(
     };
   } finally {
     clearInterval(watch);
-    await Promise.all(channels.map((c) => c.worker.terminate()));
+    await Promise.all(threads.map((c) => c.worker.terminate()));
   }
 }
