@@ -68,6 +68,29 @@ function wordsOf(objects: readonly string[], at: (o: string) => number): number[
   return [...new Set(objects.map(at))].sort((a, b) => a - b);
 }
 
+/**
+ * A thread's `Local` per id of its own word, in an array indexed by the id
+ * (part ids are dense): asked for every thread of every state.
+ */
+class LocalsById {
+  private byId: (Local | undefined)[] = new Array(1024).fill(undefined);
+
+  get(id: number): Local | undefined {
+    return this.byId[id];
+  }
+
+  set(id: number, l: Local): void {
+    if (id >= this.byId.length) {
+      const grown: (Local | undefined)[] = new Array(Math.max(2 * this.byId.length, id + 1)).fill(
+        undefined,
+      );
+      for (let i = 0; i < this.byId.length; i++) grown[i] = this.byId[i];
+      this.byId = grown;
+    }
+    this.byId[id] = l;
+  }
+}
+
 /** Cached steps of one thread in one local state: keyed by the words it reads. */
 interface Local {
   readonly reads: readonly number[];
@@ -121,7 +144,7 @@ export function compiledScenarioModel(
   const footprints = threadFootprints(setup);
   const threads = object.threads;
   const own = threads.map((t) => ownWord(setup, t));
-  const locals = threads.map(() => new Map<number, Local>());
+  const locals = threads.map(() => new LocalsById());
   const inits = object.initStates().map(packState);
 
   function local(words: Packed, ti: number): Local {
