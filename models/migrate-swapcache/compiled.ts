@@ -292,9 +292,11 @@ function memoised(
   what: string,
   options: CompiledOptions,
 ): (words: Packed) => boolean {
-  const memo = tupleMap<boolean>(reads);
+  // A truth value names no frame: unlike steps' labels, it needs no generations.
+  const memo = new TupleMap<boolean>(Math.max(1, reads.length));
+  const key = memo.key;
   return (words) => {
-    setKey(memo, words, reads);
+    for (let i = 0; i < reads.length; i++) key[i] = words[reads[i]!]!;
     let ok = memo.get();
     if (ok === undefined) {
       ok = holds(unpackState(words));
