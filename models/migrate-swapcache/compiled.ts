@@ -23,7 +23,14 @@ import type { Footprint, Model, Property, Step } from "../../src/engine/index.js
 import type { Folio } from "../../src/kernel/folio.js";
 import { threadFootprints } from "./footprint.js";
 import type { ScenarioAction } from "./index.js";
-import { packState, partObject, type ScenarioState, type Setup, unpackState } from "./state.js";
+import {
+  knowsParts,
+  packState,
+  partObject,
+  type ScenarioState,
+  type Setup,
+  unpackState,
+} from "./state.js";
 import { TupleMap } from "./tuple-map.js";
 
 /** A state as the packed part ids of `packState`. */
@@ -264,6 +271,7 @@ export function compiledScenarioModel(
       : (words) => words,
     pack: (words) => words,
     unpack: (words) => Array.from(words),
+    unpackable: knowsParts,
     unfinished: (words) => object.unfinished!(unpackState(words)),
     variables: (words) => object.variables!(unpackState(words)),
     nextFootprint: memoFootprint("nextFootprint"),

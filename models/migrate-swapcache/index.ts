@@ -18,6 +18,7 @@ import { reuseSteps } from "./reuse.js";
 import {
   encodeState,
   initialStates,
+  knowsParts,
   Migrate,
   makeSetup,
   packState,
@@ -116,6 +117,7 @@ export function migrateSwapcacheModel(params: ScenarioParams): Model<
     encode: params.symmetry ? (s) => encodeState(s, true) : packState,
     pack: packState,
     unpack: unpackState,
+    unpackable: knowsParts,
     unfinished: (s) => defs.filter((d) => d.unfinished(s)).map((d) => d.name),
     variables: (s) => scenarioVariables(s, setup),
     nextFootprint: (s, thread) => footprints.get(thread)!.next(s),

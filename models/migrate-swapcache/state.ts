@@ -446,6 +446,22 @@ export function unpackState(words: ArrayLike<number>): ScenarioState {
   });
 }
 
+/**
+ * Whether this thread knows every part `words` names, so that
+ * `unpackState` works here (a parallel search hands states between threads,
+ * and each thread keeps the objects of the parts it met).
+ */
+export function knowsParts(words: ArrayLike<number>): boolean {
+  const n = words.length - 11;
+  const at = SWAPINS_AT + n;
+  for (const i of [0, 1, 2, 3, 5, at, at + 4]) {
+    if (partObjects[words[i]!] === undefined) return false;
+  }
+  for (let i = SWAPINS_AT; i < at; i++) if (partObjects[words[i]!] === undefined) return false;
+  const bug = words[at + 3]!;
+  return bug < 0 || partObjects[bug] !== undefined;
+}
+
 /** The canonical encoding of a state; with `symmetric`, up to a permutation of the swap-ins. */
 export function encodeState(s: ScenarioState, symmetric = false): number[] {
   const out = packState(s);

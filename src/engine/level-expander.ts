@@ -1,8 +1,14 @@
 /**
- * One participant of a parallel search (parallel.ts): it owns the states it
- * inserted first into the shared seen-set and expands them one BFS level
- * at a time. Run by each worker thread (parallel-worker.ts) and by the
- * main thread itself, which takes a share of every level.
+ * One participant of a parallel search (parallel.ts): it expands states of
+ * the current BFS level, taking chunks of it from shared memory until none
+ * is left (shared-level.ts), and writes the new states it stores into
+ * chunks of its own for the next level. Run by each worker thread
+ * (parallel-worker.ts) and by the main thread itself.
+ *
+ * A state another thread stored is unpacked here when the model can
+ * (`Model.unpackable`), else rebuilt by re-executing its path from an
+ * initial state (which, for the scenario's compiled model, also teaches
+ * this thread the part values it had not met).
  *
  * `expand` yields every 4096 transitions (so that the main thread's event
  * loop can run between slices) and ends with a reply: the level is done,
@@ -10,21 +16,22 @@
  * full. After "full" nothing of the step was stored; once the table has
  * grown, `expand` goes on from that very step.
  */
-import {
-  CoverageCounter,
-  classifyState,
-  type Found,
-  type Level,
-  newLevel,
-  packedOf,
-} from "./breadth-first.js";
+import { CoverageCounter, classifyState, type Found, packedOf } from "./breadth-first.js";
 import type { Slices } from "./drain.js";
 import type { Model, Property, Step } from "./model.js";
 import { AmpleSets, type ReductionStats, StepPlan } from "./por.js";
+import { SharedLevelReader, SharedLevelWriter } from "./shared-level.js";
 import type { SharedFingerprintTable } from "./shared-store.js";
+import { NondeterministicModelError, pathTo, replayPath } from "./trace.js";
 
 export type LevelReply =
-  | { readonly type: "level-done"; readonly queued: number; readonly stopped: boolean }
+  | {
+      readonly type: "level-done";
+      /** States stored for the next level, and the chunks holding them. */
+      readonly queued: number;
+      readonly chunks: SharedArrayBuffer[];
+      readonly stopped: boolean;
+    }
   | { readonly type: "found"; readonly found: Found }
   /** The table is full: grow it, then `expand` again. */
   | { readonly type: "full" };
@@ -35,13 +42,16 @@ export interface ExpanderTotals {
   readonly covered: string[];
   readonly transitions: number;
   readonly partialOrder: ReductionStats | null;
+  /** States of other threads rebuilt from their paths. */
+  readonly rebuilt: number;
+  /** Level chunks taken from other participants. */
+  readonly stolen: number;
 }
 
 /** The level being expanded: where to go on from after "full". */
 interface Expansion<S, A> {
-  readonly next: Level<S>;
-  /** The state being expanded (its index in the frontier), its id and steps. */
-  k: number;
+  readonly level: SharedLevelReader;
+  /** The state being expanded, its id and steps. */
   id: number;
   source: S;
   steps: readonly Step<A>[];
@@ -49,8 +59,17 @@ interface Expansion<S, A> {
   pending: number;
 }
 
+/** The shared control words: STOP, then one cursor per participant's segment from CURSORS on. */
+export const STOP = 0;
+export const CURSORS = 1;
+
+/** The record of a state a model cannot pack: rebuilt from its path where it is expanded. */
+const NO_STATE: readonly number[] = [];
+
 export class LevelExpander<S, A> {
-  private frontier: Level<S>;
+  private readonly next = new SharedLevelWriter();
+  private rebuilt = 0;
+  private stolen = 0;
   private readonly invariants: readonly Property<S>[];
   private uncovered: Property<S>[];
   private readonly covered: string[] = [];
@@ -66,12 +85,13 @@ export class LevelExpander<S, A> {
   constructor(
     private readonly model: Model<S, A>,
     private readonly table: SharedFingerprintTable,
-    /** [0] ≠ 0: every participant stops at its next slice. */
+    /** [STOP] ≠ 0: every participant stops at its next slice; then the level's cursors. */
     private readonly control: Int32Array,
+    /** This participant's index (its segment of each level). */
+    private readonly self: number,
     private readonly options: { readonly checkDeadlock?: boolean },
     partialOrder: boolean,
   ) {
-    this.frontier = newLevel(model as Model<S, unknown>);
     this.invariants = model.properties.filter((p) => p.kind === "always");
     this.uncovered = model.properties.filter((p) => p.kind === "sometimes");
     this.ampleSets = partialOrder
@@ -80,30 +100,22 @@ export class LevelExpander<S, A> {
     this.plan = new StepPlan(this.ampleSets);
   }
 
-  /** States waiting in this participant's frontier. */
-  get queued(): number {
-    return this.frontier.length;
-  }
-
-  /** Adds a state of the first shared frontier (already stored and checked). */
-  seed(id: number, state: S): void {
-    this.frontier.push(id, state, packedOf(this.model, state, this.model.encode(state)));
-  }
-
-  /** Starts a level; ids from `levelStart` on belong to the level being generated. */
-  startLevel(levelStart: number): void {
+  /**
+   * Starts a level: `segments[p]` holds the states participant p stored;
+   * ids from `levelStart` on belong to the level being generated.
+   */
+  startLevel(levelStart: number, segments: readonly (readonly SharedArrayBuffer[])[]): void {
     this.levelStart = levelStart;
-    const e: Expansion<S, A> = {
-      next: newLevel(this.model as Model<S, unknown>),
-      k: 0,
+    this.expansion = {
+      level: new SharedLevelReader(segments, this.control, CURSORS, this.self, (b) =>
+        this.next.recycle(b),
+      ),
       id: -1,
       source: undefined as S,
       steps: [],
       pending: -1,
     };
-    this.expansion = e;
-    if (this.frontier.length > 0) this.load(e, 0);
-    else this.plan.start(undefined as S, []);
+    this.plan.start(undefined as S, []);
   }
 
   /** Expands the level started (or goes on after "full"), yielding every 4096 transitions. */
@@ -123,15 +135,14 @@ export class LevelExpander<S, A> {
         this.transitions++;
         if ((this.transitions & 0xfff) === 0) {
           yield;
-          if (Atomics.load(this.control, 0) !== 0) return this.done(e, true);
+          if (Atomics.load(this.control, STOP) !== 0) return this.done(true);
         }
         const r = this.take(e, i);
         if (r) return r;
       }
-      if (e.k + 1 >= this.frontier.length) break;
-      this.load(e, e.k + 1);
+      if (!this.load(e)) break;
     }
-    return this.done(e, false);
+    return this.done(false);
   }
 
   totals(): ExpanderTotals {
@@ -140,26 +151,47 @@ export class LevelExpander<S, A> {
       covered: this.covered,
       transitions: this.transitions,
       partialOrder: this.ampleSets?.stats() ?? null,
+      rebuilt: this.rebuilt,
+      stolen: this.stolen,
     };
   }
 
-  private load(e: Expansion<S, A>, k: number): void {
-    e.k = k;
-    e.id = this.frontier.id(k);
-    e.source = this.frontier.take(k);
+  /** The next state of the level, its steps planned; false when the level is done. */
+  private load(e: Expansion<S, A>): boolean {
+    const packed = e.level.next();
+    if (packed === null) return false;
+    e.id = e.level.id;
+    e.source = this.unpack(e.id, packed);
     e.steps = this.model.actions(e.source);
     this.plan.start(e.source, e.steps);
+    return true;
   }
 
-  private done(e: Expansion<S, A>, stopped: boolean): LevelReply {
+  /** The state stored under `id`, packed as `packed` (by this thread or another). */
+  private unpack(id: number, packed: readonly number[]): S {
+    const model = this.model;
+    if (model.unpack && packed.length > 0 && (model.unpackable?.(packed) ?? true)) {
+      return model.unpack(packed);
+    }
+    this.rebuilt++;
+    const trace = replayPath(model, pathTo(this.table, id));
+    const state = trace.steps.at(-1)?.state ?? trace.init;
+    if (!this.table.matches(id, model.encode(state))) {
+      throw new NondeterministicModelError(`parallel search: state ${id} rebuilt differently`);
+    }
+    return state;
+  }
+
+  private done(stopped: boolean): LevelReply {
+    this.stolen += this.expansion!.level.stolen;
     this.expansion = null;
-    if (!stopped) this.frontier = e.next;
-    return { type: "level-done", queued: e.next.length, stopped };
+    const queued = this.next.length;
+    return { type: "level-done", queued, chunks: this.next.take(), stopped };
   }
 
   /** Takes step i of the state being expanded: null to go on, else the reply that ends the slice. */
   private take(e: Expansion<S, A>, i: number): LevelReply | null {
-    const r = this.visit(this.model.next(e.source, e.steps[i]!.action), e.id, i, e.next);
+    const r = this.visit(this.model.next(e.source, e.steps[i]!.action), e.id, i);
     if (r === "full") {
       e.pending = i;
       return { type: "full" };
@@ -170,12 +202,7 @@ export class LevelExpander<S, A> {
   }
 
   /** Stores and checks a successor: null, "full" (nothing stored), or a violation found. */
-  private visit(
-    state: S,
-    parent: number,
-    step: number,
-    next: Level<S>,
-  ): LevelReply | "full" | null {
+  private visit(state: S, parent: number, step: number): LevelReply | "full" | null {
     const model = this.model;
     const code = model.encode(state);
     const r = this.table.findOrInsert(code, parent, step);
@@ -189,10 +216,10 @@ export class LevelExpander<S, A> {
     const enabled = model.hasSteps ? model.hasSteps(state) : model.actions(state).length > 0;
     const bad = classifyState(model, this.invariants, this.options, state, enabled);
     if (bad) {
-      Atomics.store(this.control, 0, 1);
+      Atomics.store(this.control, STOP, 1);
       return { type: "found", found: { ...bad, id: r } };
     }
-    if (enabled) next.push(r, state, packedOf(model, state, code));
+    if (enabled) this.next.push(r, packedOf(model, state, code) ?? NO_STATE);
     return null;
   }
 }

@@ -124,6 +124,12 @@ export interface Model<S, A> {
   pack?(state: S): ArrayLike<number>;
   unpack?(packed: ArrayLike<number>): S;
   /**
+   * Parallel search: whether this thread can `unpack` a state another
+   * thread packed (default: yes). When not, the search rebuilds the state
+   * by re-executing its path from an initial state instead.
+   */
+  unpackable?(packed: ArrayLike<number>): boolean;
+  /**
    * Threads that have not finished in `state`. A state with no enabled step
    * and an unfinished thread is a deadlock; with none it is a normal end.
    * Without this method every state without steps is a normal end.

@@ -13,12 +13,16 @@
  * wait). Each participant runs a `LevelExpander` (level-expander.ts).
  *
  * The seen-set is a lock-free table of fingerprints in shared memory
- * (shared-store.ts); a state belongs to the participant that inserted it
- * first, which keeps it in its own frontier, so states never move between
- * threads. Each worker builds its own model from a module and an exported
- * function (`ModelSpec`): models are code, not data. Their encodings must
- * therefore agree between threads: a model whose encoding depends on
- * per-process tables (such as interned part ids) must make them shared.
+ * (shared-store.ts), and so are the levels (shared-level.ts): each
+ * participant writes the new states it stored into chunks of its own, and
+ * expands the next level's chunks, its own first, then the others' until
+ * none is left, so that nobody waits while states remain. Each worker
+ * builds its own model from a module and an exported function
+ * (`ModelSpec`): models are code, not data. Their encodings must therefore
+ * agree between threads: a model whose encoding depends on per-process
+ * tables (such as interned part ids) must make them shared. A state packed
+ * by another thread that a model cannot unpack here (`Model.unpackable`)
+ * is rebuilt by re-executing its path.
  *
  * Not supported here (the CLI refuses them with --workers): exact states,
  * preemption bounds, liveness. Partial-order reduction is: each
@@ -31,9 +35,16 @@ import { counterexample, type SearchOptions, withShortest } from "./bfs.js";
 import { CoverageCounter, classifyState, type Found } from "./breadth-first.js";
 import { drainAsync } from "./drain.js";
 import { collisionProbability } from "./fingerprint.js";
-import { type ExpanderTotals, LevelExpander, type LevelReply } from "./level-expander.js";
+import {
+  CURSORS,
+  type ExpanderTotals,
+  LevelExpander,
+  type LevelReply,
+  STOP,
+} from "./level-expander.js";
 import type { Model } from "./model.js";
 import type { IncompleteReason, SearchResult, Verdict } from "./result.js";
+import { SharedLevelWriter } from "./shared-level.js";
 import { SharedFingerprintTable, type SharedTableBuffers } from "./shared-store.js";
 
 /** How a worker builds the model: `(await import(module))[export](...args)`. */
@@ -59,8 +70,6 @@ export interface WorkerData {
   readonly control: SharedArrayBuffer;
   readonly options: { readonly checkDeadlock?: boolean };
   readonly partialOrder: boolean;
-  /** Ids of this worker's share of the first frontier (see `searchParallel`). */
-  readonly seeds: readonly number[];
 }
 
 export type WorkerRequest =
@@ -69,13 +78,15 @@ export type WorkerRequest =
       readonly table: SharedTableBuffers;
       /** The first id of the level being generated (the cycle proviso's test). */
       readonly levelStart: number;
+      /** The level's states, per participant that stored them (shared-level.ts). */
+      readonly segments: readonly (readonly SharedArrayBuffer[])[];
     }
   /** Go on with the level after the table grew (the worker had said "full"). */
   | { readonly type: "resume"; readonly table: SharedTableBuffers }
   | { readonly type: "finish" };
 
 export type WorkerReply =
-  | { readonly type: "ready"; readonly queued: number }
+  | { readonly type: "ready" }
   /** "full": the worker waits for "resume". */
   | LevelReply
   | ({ readonly type: "finished" } & ExpanderTotals);
@@ -140,7 +151,7 @@ class Local<S, A> implements Participant {
   private reply: Promise<WorkerReply>;
 
   constructor(private readonly expander: LevelExpander<S, A>) {
-    this.reply = Promise.resolve({ type: "ready", queued: expander.queued });
+    this.reply = Promise.resolve({ type: "ready" });
   }
 
   send(m: WorkerRequest): void {
@@ -148,7 +159,7 @@ class Local<S, A> implements Participant {
       this.reply = Promise.resolve({ type: "finished", ...this.expander.totals() });
       return;
     }
-    if (m.type === "level") this.expander.startLevel(m.levelStart);
+    if (m.type === "level") this.expander.startLevel(m.levelStart, m.segments);
     this.reply = drainAsync(this.expander.expand());
   }
 
@@ -239,15 +250,16 @@ async function searchLevels<S, A>(
     }
   }
 
-  // Then level by level in this thread and workers - 1 worker threads,
-  // each seeded with a share of the frontier.
-  const control = new SharedArrayBuffer(4);
+  // Then level by level in this thread and workers - 1 worker threads, all
+  // taking states from the level in shared memory.
+  const control = new SharedArrayBuffer(4 * (CURSORS + workers));
   const stop = new Int32Array(control);
   const workerUrl =
     options.workerUrl ??
     workerLoadable(new URL("./parallel-worker.js", import.meta.url), import.meta.url);
-  const share = (w: number) => frontier.filter((_, k) => k % workers === w);
-  const local = new LevelExpander(model, table, stop, options, options.partialOrder === true);
+  // Participants 0 .. workers - 2 are the worker threads; this thread is the last.
+  const self = workers - 1;
+  const local = new LevelExpander(model, table, stop, self, options, options.partialOrder === true);
   const channels: Participant[] =
     found || reason || frontier.length === 0
       ? []
@@ -260,7 +272,6 @@ async function searchLevels<S, A>(
             control,
             options: { checkDeadlock: options.checkDeadlock },
             partialOrder: options.partialOrder === true,
-            seeds: share(index).map((q) => q.id),
           };
           return new Channel(
             new Worker(workerUrl, {
@@ -270,11 +281,13 @@ async function searchLevels<S, A>(
           );
         });
   const threads = [...channels] as Channel[];
-  if (!found && !reason && frontier.length > 0) {
-    // The last share is this thread's (the workers start first: sent first).
-    for (const q of share(workers - 1)) local.seed(q.id, q.state);
-    channels.push(new Local(local));
-  }
+  // This thread comes last: the workers start each level first.
+  if (!found && !reason && frontier.length > 0) channels.push(new Local(local));
+  const first = new SharedLevelWriter();
+  for (const q of frontier) first.push(q.id, model.pack?.(q.state) ?? []);
+  let queued = frontier.length;
+  let segments: SharedArrayBuffer[][] = Array.from({ length: workers }, () => []);
+  segments[self] = first.take();
   frontier = [];
   // Bounds and interrupts, checked while the workers run a level.
   const watch = setInterval(() => {
@@ -297,26 +310,29 @@ async function searchLevels<S, A>(
             : null;
     if (r && !reason && !found) {
       reason = r;
-      Atomics.store(stop, 0, 1);
+      Atomics.store(stop, STOP, 1);
     }
   }, 50);
-  let queued = 0;
   /**
    * Waits for every worker to end its part of a step; counts what they
    * queued. Workers that found the table full wait until every worker has
    * stopped inserting; the table then grows and they go on.
    */
   const gather = async (): Promise<void> => {
-    queued = 0;
+    const next: SharedArrayBuffer[][] = Array.from({ length: workers }, () => []);
     let waiting = channels;
     while (waiting.length > 0) {
       const paused: Participant[] = [];
       for (const c of waiting) {
+        // Channels are the workers 0 .. workers - 2, then this thread (self).
+        const p = channels.indexOf(c);
         const m = await c.next();
         if (m.type === "found") found ??= m.found;
         else if (m.type === "full") paused.push(c);
-        else if (m.type === "ready") queued += m.queued;
-        else if (m.type === "level-done") queued += m.queued;
+        else if (m.type === "level-done") {
+          queued += m.queued;
+          next[p] = m.chunks;
+        }
       }
       if (paused.length > 0) {
         table.grow();
@@ -325,9 +341,10 @@ async function searchLevels<S, A>(
       }
       waiting = paused;
     }
+    segments = next;
   };
   try {
-    await gather();
+    for (const c of channels) await c.next();
     while (queued > 0 && !found && !reason) {
       if (depth >= maxDepth) {
         reason = "max-depth";
@@ -337,7 +354,10 @@ async function searchLevels<S, A>(
         type: "level",
         table: table.buffers,
         levelStart: table.size,
+        segments,
       };
+      for (let p = 0; p < workers; p++) Atomics.store(stop, CURSORS + p, 0);
+      queued = 0;
       for (const c of channels) c.send(level);
       await gather();
       if (!found && !reason) depth++;
@@ -354,6 +374,10 @@ async function searchLevels<S, A>(
       transitions += m.transitions;
       for (const [k, n] of m.coverage) merged.set(k, (merged.get(k) ?? 0) + n);
       for (const name of m.covered) coveredNames.add(name);
+      (await import("node:fs")).appendFileSync(
+        "/tmp/dbg.txt",
+        `rebuilt ${m.rebuilt} stolen ${m.stolen} transitions ${m.transitions}\n`,
+      );
       const r = m.partialOrder;
       if (r) {
         reduction.reducedStates += r.reducedStates;
