@@ -28,7 +28,10 @@ const expander = new LevelExpander(
 );
 
 port.on("message", (m: WorkerRequest) => {
-  if (m.type === "level" || m.type === "resume") {
+  if (m.type === "fill") {
+    table.fillIndex(m.index, m.from, m.to);
+    post({ type: "filled" });
+  } else if (m.type === "level" || m.type === "resume") {
     table.adopt(m.table);
     if (m.type === "level") expander.startLevel(m.levelStart, m.segments);
     post(drain(expander.expand()));

@@ -83,10 +83,18 @@ export type WorkerRequest =
     }
   /** Go on with the level after the table grew (the worker had said "full"). */
   | { readonly type: "resume"; readonly table: SharedTableBuffers }
+  /** While the table grows: insert ids [from, to) into its new index. */
+  | {
+      readonly type: "fill";
+      readonly index: SharedArrayBuffer;
+      readonly from: number;
+      readonly to: number;
+    }
   | { readonly type: "finish" };
 
 export type WorkerReply =
   | { readonly type: "ready" }
+  | { readonly type: "filled" }
   /** "full": the worker waits for "resume". */
   | LevelReply
   | ({ readonly type: "finished" } & ExpanderTotals);
@@ -150,11 +158,19 @@ class Channel implements Participant {
 class Local<S, A> implements Participant {
   private reply: Promise<WorkerReply>;
 
-  constructor(private readonly expander: LevelExpander<S, A>) {
+  constructor(
+    private readonly expander: LevelExpander<S, A>,
+    private readonly table: SharedFingerprintTable,
+  ) {
     this.reply = Promise.resolve({ type: "ready" });
   }
 
   send(m: WorkerRequest): void {
+    if (m.type === "fill") {
+      this.table.fillIndex(m.index, m.from, m.to);
+      this.reply = Promise.resolve({ type: "filled" });
+      return;
+    }
     if (m.type === "finish") {
       this.reply = Promise.resolve({ type: "finished", ...this.expander.totals() });
       return;
@@ -282,7 +298,7 @@ async function searchLevels<S, A>(
         });
   const threads = [...channels] as Channel[];
   // This thread comes last: the workers start each level first.
-  if (!found && !reason && frontier.length > 0) channels.push(new Local(local));
+  if (!found && !reason && frontier.length > 0) channels.push(new Local(local, table));
   const first = new SharedLevelWriter();
   for (const q of frontier) first.push(q.id, model.pack?.(q.state) ?? []);
   let queued = frontier.length;
@@ -335,7 +351,17 @@ async function searchLevels<S, A>(
         }
       }
       if (paused.length > 0) {
-        table.grow();
+        // Nobody inserts now: every participant fills a share of the new index.
+        const grown = table.grown(4096)!;
+        if (grown.rebuild) {
+          const size = table.size;
+          const share = (k: number) => Math.floor((k * size) / channels.length);
+          for (const [k, c] of channels.entries()) {
+            c.send({ type: "fill", index: grown.buffers.index, from: share(k), to: share(k + 1) });
+          }
+          for (const c of channels) await c.next();
+        }
+        table.adopt(grown.buffers);
         const resume: WorkerRequest = { type: "resume", table: table.buffers };
         for (const c of paused) c.send(resume);
       }

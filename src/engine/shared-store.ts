@@ -103,7 +103,7 @@ export class SharedFingerprintTable implements StateStore {
     const { index, chunks, idBits } = this;
     const n = index.length;
     const tag = hi >>> idBits;
-    const idMask = (2 ** idBits - 1) | 0;
+    const idMask = -1 >>> (32 - idBits);
     for (let i = homeSlot(lo, n); ; i = i + 1 === n ? 0 : i + 1) {
       let s = Atomics.load(index, i);
       if (s === EMPTY) {
@@ -136,18 +136,10 @@ export class SharedFingerprintTable implements StateStore {
    * whether it grew.
    */
   reserve(more: number): boolean {
-    const want = this.size + Math.max(0, more) + SLACK;
-    if (want <= this.limit + SLACK) return false;
-    const chunks = [...this.buffers.chunks];
-    while (chunks.length * CHUNK_IDS < want + SLACK) {
-      chunks.push(new SharedArrayBuffer(16 * CHUNK_IDS));
-    }
-    let index = this.buffers.index;
-    if (want > Math.floor(this.index.length * MAX_LOAD)) {
-      index = new SharedArrayBuffer(4 * Math.ceil(want / GROWN_LOAD));
-      this.rebuild(new Int32Array(index));
-    }
-    this.adopt({ chunks, index, count: this.buffers.count });
+    const g = this.grown(more);
+    if (g === null) return false;
+    if (g.rebuild) this.fillIndex(g.buffers.index, 0, this.size);
+    this.adopt(g.buffers);
     return true;
   }
 
@@ -156,17 +148,38 @@ export class SharedFingerprintTable implements StateStore {
     this.reserve(4096);
   }
 
-  /** Fills an empty index with every id. */
-  private rebuild(index: Int32Array): void {
+  /**
+   * The buffers of this table grown so that `more` further states fit, or
+   * null when they fit already. When `rebuild`, the new index is empty:
+   * fill it (`fillIndex`, possibly from several threads at once, each with
+   * its own range of ids) before anyone adopts the buffers.
+   */
+  grown(more: number): { readonly buffers: SharedTableBuffers; readonly rebuild: boolean } | null {
+    const want = this.size + Math.max(0, more) + SLACK;
+    if (want <= this.limit + SLACK) return null;
+    const chunks = [...this.buffers.chunks];
+    while (chunks.length * CHUNK_IDS < want + SLACK) {
+      chunks.push(new SharedArrayBuffer(16 * CHUNK_IDS));
+    }
+    const rebuild = want > Math.floor(this.index.length * MAX_LOAD);
+    const index = rebuild
+      ? new SharedArrayBuffer(4 * Math.ceil(want / GROWN_LOAD))
+      : this.buffers.index;
+    return { buffers: { chunks, index, count: this.buffers.count }, rebuild };
+  }
+
+  /** Inserts ids [from, to) of this table into the new index `buffer` (compare-and-swap: threads may share it). */
+  fillIndex(buffer: SharedArrayBuffer, from: number, to: number): void {
+    const index = new Int32Array(buffer);
     const n = index.length;
-    const size = this.size;
     const idBits = idBitsFor(n);
-    for (let id = 0; id < size; id++) {
+    const end = Math.min(to, this.size);
+    for (let id = from; id < end; id++) {
       const entries = this.chunks[id >>> CHUNK_BITS]!;
       const at = (id & CHUNK_MASK) << 2;
+      const slot = slotOf(entries[at]! >>> idBits, id, idBits);
       let i = homeSlot(entries[at + 1]!, n);
-      while (index[i] !== EMPTY) i = i + 1 === n ? 0 : i + 1;
-      index[i] = slotOf(entries[at]! >>> idBits, id, idBits);
+      while (Atomics.compareExchange(index, i, EMPTY, slot) !== EMPTY) i = i + 1 === n ? 0 : i + 1;
     }
   }
 
@@ -206,7 +219,7 @@ function idBitsFor(n: number): number {
 }
 
 function slotOf(tag: number, id: number, idBits: number): number {
-  return (tag * 2 ** idBits + id + 1) | 0;
+  return (tag << idBits) | (id + 1);
 }
 
 /** The home slot of a fingerprint's low lane in an index of n slots: ⌊lo · n / 2^32⌋. */

@@ -73,4 +73,18 @@ describe("SharedFingerprintTable", () => {
       expect(table.matches(v, [v, 2])).toBe(false);
     }
   });
+
+  it("grows with its new index filled in ranges, in any order (as the participants do)", () => {
+    const table = SharedFingerprintTable.create(128);
+    let n = 0;
+    while (table.findOrInsert([n, 5], n - 1, n % 3) !== -1) n++;
+    const grown = table.grown(4096)!;
+    expect(grown.rebuild).toBe(true);
+    const cut = [0, Math.floor(n / 3), Math.floor((2 * n) / 3), n];
+    for (const k of [2, 0, 1]) table.fillIndex(grown.buffers.index, cut[k]!, cut[k + 1]!);
+    table.adopt(grown.buffers);
+    for (let v = 0; v < n; v++) expect(table.findOrInsert([v, 5], -1, 0)).toBe(-2 - v);
+    expect(table.findOrInsert([n, 5], n - 1, 0)).toBe(n);
+    expect(table.parentOf(n)).toBe(n - 1);
+  });
 });
