@@ -387,7 +387,8 @@ export function checkCommand(
           type: "number",
           default: 1,
           requiresArg: true,
-          describe: "worker threads for the search (strict BFS levels: traces stay shortest)",
+          describe:
+            "threads for the search: this one and N - 1 workers (strict BFS levels: traces stay shortest)",
         })
         .option("por", {
           type: "boolean",
