@@ -152,6 +152,17 @@ export function compiledScenarioModel(
   const threads = object.threads;
   const own = threads.map((t) => ownWord(setup, t));
   const locals = threads.map(() => new LocalsById());
+  // Step.kind: one number per (thread, step name), for counting coverage.
+  const kinds = new Map<string, number>();
+  const kindOf = (thread: string, name: string): number => {
+    const key = `${thread}\u0000${name}`;
+    let k = kinds.get(key);
+    if (k === undefined) {
+      k = kinds.size;
+      kinds.set(key, k);
+    }
+    return k;
+  };
   const inits = object.initStates().map(packState);
 
   function local(words: Packed, ti: number): Local {
@@ -191,7 +202,13 @@ export function compiledScenarioModel(
         action[2 * i] = w;
         action[2 * i + 1] = after[w]!;
       });
-      out.push({ thread, name: step.name, label: step.label, action });
+      out.push({
+        thread,
+        name: step.name,
+        label: step.label,
+        action,
+        kind: kindOf(thread, step.name),
+      });
     }
     return out;
   }

@@ -42,8 +42,26 @@ export function memoryInUse(): number {
 export class CoverageCounter {
   private readonly byThread = new Map<string, Map<string, { n: number }>>();
   private readonly counters: [string, { n: number }][] = [];
+  /** Counters by `Step.kind`, for models that number their kinds of steps. */
+  private readonly byKind: ({ n: number } | undefined)[] = [];
 
-  count(thread: string, name: string): void {
+  /** Counts a transition by `step`. */
+  countStep(step: Step<unknown>): void {
+    const kind = step.kind;
+    if (kind === undefined) {
+      this.counter(step.thread, step.name).n++;
+      return;
+    }
+    let counter = this.byKind[kind];
+    if (counter === undefined) {
+      counter = this.counter(step.thread, step.name);
+      while (this.byKind.length < kind) this.byKind.push(undefined);
+      this.byKind[kind] = counter;
+    }
+    counter.n++;
+  }
+
+  private counter(thread: string, name: string): { n: number } {
     let byName = this.byThread.get(thread);
     if (byName === undefined) {
       byName = new Map();
@@ -60,7 +78,7 @@ export class CoverageCounter {
       }
       byName.set(name, counter);
     }
-    counter.n++;
+    return counter;
   }
 
   toMap(): Map<string, number> {
@@ -138,9 +156,19 @@ class PackedLevel<S> implements Level<S> {
 
   push(id: number, _state: S, packed: ArrayLike<number> | null): void {
     const words = packed!;
+    const n = words.length;
     this.ids.push(id);
-    this.write(words.length);
-    for (let i = 0; i < words.length; i++) this.write(words[i]!);
+    const chunk = this.chunks[this.chunks.length - 1]!;
+    if (this.writeAt + 1 + n <= CHUNK) {
+      // The common case: the state fits the current chunk.
+      let at = this.writeAt;
+      chunk[at++] = n;
+      for (let i = 0; i < n; i++) chunk[at++] = words[i]!;
+      this.writeAt = at;
+      return;
+    }
+    this.write(n);
+    for (let i = 0; i < n; i++) this.write(words[i]!);
   }
 
   id(k: number): number {
@@ -151,7 +179,14 @@ class PackedLevel<S> implements Level<S> {
     const n = this.read();
     const scratch = this.scratch;
     scratch.length = n;
-    for (let i = 0; i < n; i++) scratch[i] = this.read();
+    if (this.readAt + n <= CHUNK) {
+      const chunk = this.chunks[this.readChunk]!;
+      let at = this.readAt;
+      for (let i = 0; i < n; i++) scratch[i] = chunk[at++]!;
+      this.readAt = at;
+    } else {
+      for (let i = 0; i < n; i++) scratch[i] = this.read();
+    }
     return this.unpack(scratch);
   }
 
@@ -292,7 +327,7 @@ export abstract class BreadthFirst<S, A, R> {
         plan.start(source, steps);
         for (let i = plan.next(); i >= 0; i = plan.next()) {
           const step = steps[i]!;
-          coverage.count(step.thread, step.name);
+          coverage.countStep(step);
           const state = model.next(source, step.action);
           this.transitions++;
           if ((this.transitions & 0xfff) === 0) {

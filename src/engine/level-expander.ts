@@ -131,7 +131,7 @@ export class LevelExpander<S, A> {
     for (;;) {
       for (let i = plan.next(); i >= 0; i = plan.next()) {
         const step = e.steps[i]!;
-        coverage.count(step.thread, step.name);
+        coverage.countStep(step);
         this.transitions++;
         if ((this.transitions & 0xfff) === 0) {
           yield;

@@ -23,6 +23,13 @@ export interface Step<A> {
   readonly label: string;
   /** The model's own description of the step, passed back to `next`. */
   readonly action: A;
+  /**
+   * Optional: a small integer standing for (thread, name), the same for
+   * every step with that pair and different for other pairs, so that the
+   * search counts coverage without looking the pair up (it does for every
+   * transition).
+   */
+  readonly kind?: number;
 }
 
 /**

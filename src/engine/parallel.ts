@@ -256,7 +256,7 @@ async function searchLevels<S, A>(
       const next: Queued[] = [];
       const ok = frontier.every(({ id, state }) =>
         model.actions(state).every((step, i) => {
-          coverage.count(step.thread, step.name);
+          coverage.countStep(step);
           transitions++;
           return visit(model.next(state, step.action), id, i, next);
         }),

@@ -196,6 +196,8 @@ export class FingerprintStore implements StateStore {
   /** Bits of a slot holding id + 1; the rest hold the tag. */
   private idBits = 0;
   private idMask = 0;
+  /** 2^idBits: a tag's place value in a slot. */
+  private scale = 1;
   private limit = 0;
 
   constructor() {
@@ -241,7 +243,7 @@ export class FingerprintStore implements StateStore {
     const at = (id & CHUNK_MASK) << 1;
     fp[at] = hi;
     fp[at + 1] = lo;
-    table[slot] = tag * 2 ** idBits + id + 1;
+    table[slot] = tag * this.scale + id + 1;
     if (this.links.size > this.limit) this.rehash();
     return id;
   }
@@ -252,6 +254,7 @@ export class FingerprintStore implements StateStore {
     // Every id + 1 up to the table size fits (at most 31 bits: a tag bit is left).
     this.idBits = Math.min(31, 32 - Math.clz32(n));
     this.idMask = 0xffffffff >>> (32 - this.idBits);
+    this.scale = 2 ** this.idBits;
   }
 
   private rehash(): void {
