@@ -107,9 +107,10 @@ interface Local {
   readonly idle: boolean;
 }
 
-/** A map keyed by the words `reads` (and the frames' generations, which labels name). */
+/** A map keyed by the words `reads` and the frames' generations, which labels name (see `setKey`). */
 function tupleMap<V>(reads: readonly number[]): TupleMap<V> {
-  return new TupleMap<V>(reads.length + 2);
+  const framesRead = reads.includes(0) && reads.includes(1);
+  return new TupleMap<V>(framesRead ? reads.length : reads.length + 2);
 }
 
 /** Generations of folio part ids (-1: not looked up yet). */
@@ -129,12 +130,20 @@ function generation(folioId: number): number {
   return g;
 }
 
-/** Writes the key of `words` for `reads` into `map.key`. */
+/**
+ * Writes the key of `words` for `reads` into `map.key`: the frames'
+ * generations first, unless the reads include both frames (whose part ids
+ * then say their generations).
+ */
 function setKey(map: TupleMap<unknown>, words: Packed, reads: readonly number[]): void {
   const key = map.key;
-  key[0] = generation(words[0]!);
-  key[1] = generation(words[1]!);
-  for (let i = 0; i < reads.length; i++) key[i + 2] = words[reads[i]!]!;
+  let at = 0;
+  if (key.length > reads.length) {
+    key[0] = generation(words[0]!);
+    key[1] = generation(words[1]!);
+    at = 2;
+  }
+  for (let i = 0; i < reads.length; i++) key[at + i] = words[reads[i]!]!;
 }
 
 export interface CompiledOptions {
