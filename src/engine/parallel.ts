@@ -393,6 +393,7 @@ async function searchLevels<S, A>(
     }
     const merged = coverage.toMap();
     const reduction = { reducedStates: 0, provisoExpansions: 0, stepsSkipped: 0 };
+    const balance = { stolenChunks: 0, rebuiltStates: 0 };
     for (const c of channels) c.send({ type: "finish" });
     for (const c of channels) {
       let m = await c.next();
@@ -400,6 +401,8 @@ async function searchLevels<S, A>(
       transitions += m.transitions;
       for (const [k, n] of m.coverage) merged.set(k, (merged.get(k) ?? 0) + n);
       for (const name of m.covered) coveredNames.add(name);
+      balance.stolenChunks += m.stolen;
+      balance.rebuiltStates += m.rebuilt;
       (await import("node:fs")).appendFileSync(
         "/tmp/dbg.txt",
         `rebuilt ${m.rebuilt} stolen ${m.stolen} transitions ${m.transitions}\n`,
@@ -438,6 +441,7 @@ async function searchLevels<S, A>(
         storeBytes: table.bytes(),
         exact: false,
         workers,
+        balance,
         ...(options.partialOrder ? { partialOrder: { ...reduction, rerun: null } } : {}),
       },
       coverage: merged,

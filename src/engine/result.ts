@@ -64,8 +64,14 @@ export interface SearchStats {
   /** Bytes used by the seen-set's structures. */
   readonly storeBytes: number;
   readonly exact: boolean;
-  /** Worker threads of a parallel search (absent: the sequential search). */
+  /** Threads of a parallel search (absent: the sequential search). */
   readonly workers?: number;
+  /**
+   * Parallel search: level chunks a thread took from another's share (work
+   * stealing), and states a thread rebuilt from their paths because it had
+   * not met their parts.
+   */
+  readonly balance?: { readonly stolenChunks: number; readonly rebuiltStates: number };
   /**
    * With partial-order reduction: what it did. A counterexample then comes
    * from an unreduced search bounded at the depth the reduced one found

@@ -114,6 +114,11 @@ describe("parallel search with a seen-set that fills up mid-level", () => {
         expect(par.stats.distinctStates).toBe(seq.stats.distinctStates);
         expect(par.stats.distinctStates).toBeGreaterThan(2 ** 17);
         expect(par.stats.transitions).toBe(seq.stats.transitions);
+        // The threads shared the levels out: the worker took states the main
+        // thread stored (it starts with all of them), rebuilding the first
+        // ones whose parts it had not met.
+        expect(par.stats.balance!.stolenChunks).toBeGreaterThan(0);
+        expect(par.stats.balance!.rebuiltStates).toBeGreaterThan(0);
       } else {
         expect(par.trace?.steps.map((s) => s.label)).toEqual(seq.trace?.steps.map((s) => s.label));
       }
