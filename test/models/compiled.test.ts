@@ -102,3 +102,31 @@ describe("compiled model = object model", () => {
     expect(() => search(compiledScenarioModel(lying))).toThrow(/footprint does not write/);
   });
 });
+
+describe("unpackable (a parallel search hands packed states between threads)", () => {
+  it("is true for states whose parts this thread has met, false when a part id is unknown here", () => {
+    const model = compiledScenarioModel(scenario({ variant: "swapcache-check", order: 2 }));
+    let states = [...model.initStates()];
+    for (let depth = 0; depth < 6; depth++) {
+      for (const s of states) expect(model.unpackable!(s)).toBe(true);
+      states = states.flatMap((s) => model.actions(s).map((step) => model.next(s, step.action)));
+    }
+    // Every part word in turn replaced by an id no thread has handed out
+    // (one swap-in: A, B, PTEs, reclaim, migrate, swap-in, reclaim-dst, VM_BUG_ON, xarray).
+    const s = states[0]!;
+    expect(s).toHaveLength(12);
+    const unknown = 2 ** 30;
+    const partWords = [0, 1, 2, 3, 5, 6, 7, 10, 11];
+    for (const w of partWords) {
+      const words = [...s];
+      words[w] = unknown;
+      expect(model.unpackable!(words), `word ${w}`).toBe(false);
+    }
+    // Words that are flags or indices, not part ids, do not matter.
+    for (const w of [4, 8, 9]) {
+      const words = [...s];
+      words[w] = unknown;
+      expect(model.unpackable!(words), `word ${w}`).toBe(true);
+    }
+  });
+});
