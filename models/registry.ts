@@ -40,6 +40,12 @@ export interface ModelRun {
   readonly fixParameter?: string;
 }
 
+export interface ModelProof {
+  readonly matrix: Readonly<Record<string, string>>;
+  readonly fixParameter: string;
+  readonly baseline: string;
+}
+
 export interface ModelEntry {
   readonly name: string;
   /**
@@ -55,6 +61,14 @@ export interface ModelEntry {
   readonly properties: readonly { readonly name: string; readonly description: string }[];
   /** The runs for these parameters; throws ParameterError on bad ones. */
   configure(raw: RawParams): ModelRun[];
+  /**
+   * What `prove --model NAME` runs: the default matrix (a value per
+   * parameter, as the user would write it: lists `a,b`, `all`, ranges
+   * `1..3`), the parameter that selects the fix and the value that stands
+   * for "no fix" (the vacuity witness). Absent: the model has no fix to
+   * prove.
+   */
+  readonly proof?: ModelProof;
   /**
    * For parallel searches: what the workers must share with the main thread
    * for their encodings to agree (passed to `adoptShared` in each worker).
@@ -87,6 +101,17 @@ const migrateSwapcache: ModelEntry = {
   parameters: PARAMETERS,
   threads: SCENARIO_THREADS,
   properties: SCENARIO_INVARIANTS.map((i) => ({ name: i.name, description: i.description })),
+  proof: {
+    matrix: {
+      variant: "all",
+      mapping: "all",
+      order: "1..3",
+      "chunk-shift": "2,3",
+      threads: "reclaim-dst,reuse",
+    },
+    fixParameter: "variant",
+    baseline: "head-only",
+  },
   // Part ids (state.ts) live in shared memory: workers adopt the main thread's.
   shareWithWorkers: () => partTableBuffer(),
   adoptShared: (buffer) => adoptPartTable(buffer as SharedArrayBuffer),
