@@ -31,7 +31,7 @@ import {
   type Setup,
   unpackState,
 } from "./state.js";
-import { TupleMap } from "./tuple-map.js";
+import { TupleMap } from "../../src/declared/tuple-map.js";
 
 /** A state as the packed part ids of `packState`. */
 export type Packed = readonly number[];

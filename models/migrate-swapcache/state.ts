@@ -26,7 +26,7 @@ import {
   xaStoreRange,
 } from "../../src/kernel/xarray.js";
 import type { ScenarioParams } from "./params.js";
-import { SharedPartTable } from "./part-table.js";
+import { SharedPartTable } from "../../src/declared/part-table.js";
 
 /** Frame numbers: A is the folio under reclaim and migration, B the destination. */
 export const FRAME_A = 0;

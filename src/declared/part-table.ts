@@ -12,7 +12,7 @@
  * different workers it would go unnoticed, with a probability of about
  * n² / 2^65 for n part values (n is in the tens of thousands).
  */
-import { fingerprintLanes } from "../../src/engine/fingerprint.js";
+import { fingerprintLanes } from "../engine/fingerprint.js";
 
 const EMPTY = 0;
 const WRITING = 1;

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { TupleMap } from "../../models/migrate-swapcache/tuple-map.js";
+import { TupleMap } from "../../src/declared/tuple-map.js";
 
 describe("TupleMap", () => {
   it("agrees with a Map on random tuples", () => {
