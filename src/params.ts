@@ -23,6 +23,11 @@ export interface ParameterSpec {
   readonly default: string;
   /** The accepted values, when they form a fixed set. */
   readonly choices?: readonly Choice[];
+  /**
+   * Optional: what the parameter accepts, in one phrase, when it is not a
+   * fixed set (e.g. `1..5`), for `--help` and `list`.
+   */
+  readonly values?: string;
 }
 
 export type RawParams = Readonly<Record<string, string | undefined>>;

@@ -7,6 +7,7 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import yargs from "yargs";
+import { DEFAULT_MODEL, type ModelEntry } from "../../models/registry.js";
 import { ParameterError } from "../params.js";
 import { checkCommand } from "./commands/check.js";
 import { listCommand } from "./commands/list.js";
@@ -15,7 +16,8 @@ import { replayCommand } from "./commands/replay.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { EXIT_USAGE } from "./exit-status.js";
 import { installSignalHandlers } from "./interrupt.js";
-import { type Io, processIo, useColor } from "./io.js";
+import { type Io, outputWidth, processIo, useColor } from "./io.js";
+import { entryNamed, MODEL_COMMANDS, modelOption, unknownOptionMessage } from "./model-options.js";
 import { TOOL_VERSION } from "./version.js";
 
 const COMMANDS = ["check", "prove", "list", "replay", "simulate", "completion"];
@@ -35,25 +37,58 @@ export async function main(
   const setStatus = (n: number) => {
     status = n;
   };
+  // The model decides which parameters the command takes: read --model first.
+  let entry: ModelEntry;
+  try {
+    entry = entryNamed(
+      first !== undefined && MODEL_COMMANDS.includes(first)
+        ? (modelOption(argv) ?? DEFAULT_MODEL)
+        : DEFAULT_MODEL,
+    );
+  } catch (err) {
+    if (!(err instanceof ParameterError)) throw err;
+    io.err(`swapcheck: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+  const colorFlag = argv.includes("--no-color")
+    ? false
+    : argv.includes("--color")
+      ? true
+      : undefined;
   const cli = yargs([...argv])
     .scriptName("swapcheck")
-    .command(checkCommand(io, setStatus))
+    .command(checkCommand(io, setStatus, entry))
     .command(listCommand(io))
-    .command(proveCommand(io, setStatus))
-    .command(simulateCommand(io, setStatus))
-    .command(replayCommand(io, setStatus, useColor(io, !argv.includes("--no-color"))))
+    .command(proveCommand(io, setStatus, entry))
+    .command(simulateCommand(io, setStatus, entry))
+    .command(replayCommand(io, setStatus, useColor(io, colorFlag)))
     .completion("completion", "print a bash/zsh completion script")
     .demandCommand(1, "name a command: check, prove, list, replay or simulate")
     .strict()
     .recommendCommands()
     .help()
     .version(TOOL_VERSION)
-    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .wrap(Math.min(120, outputWidth(io)))
     .exitProcess(false)
-    .fail((msg, err) => {
+    .fail((msg, err, usage) => {
       // Throwing stops yargs before any handler runs. Its own usage errors
       // (YError) become ours; anything else is a real failure.
       if (err && err.name !== "YError") throw err;
+      const unknown = /^Unknown arguments?: (.*)$/.exec(msg ?? "");
+      if (unknown) {
+        // The usage object yargs passes has the command's options as described ones.
+        const described = usage as unknown as { getDescriptions?(): Record<string, unknown> };
+        const known = Object.keys(described.getDescriptions?.() ?? {});
+        const command = first !== undefined && COMMANDS.includes(first) ? first : "";
+        throw new ParameterError(
+          unknownOptionMessage(
+            unknown[1]!.split(", "),
+            known,
+            command,
+            MODEL_COMMANDS.includes(command) ? entry : null,
+          ),
+        );
+      }
       throw new ParameterError(msg ?? err?.message ?? "bad usage");
     })
     .showHelpOnFail(false);

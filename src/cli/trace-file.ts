@@ -6,9 +6,11 @@
  * `#meta` naming the step that led to it. Nothing run-dependent (times,
  * dates) is written, so the same run gives the same file.
  */
-import type { SearchResult, Variable } from "../engine/index.js";
+import type { Model, SearchResult, Variable } from "../engine/index.js";
 import type { RawParams } from "../params.js";
 import { ParameterError } from "../params.js";
+import { type Checked, checkedJson } from "./checked.js";
+import { stateVariables } from "./report/html.js";
 
 export const TRACE_FORMAT = "swapcheck-itf";
 export const TRACE_FORMAT_VERSION = 1;
@@ -38,6 +40,13 @@ export interface TraceFile {
     readonly explanation: string | null;
     /** For a lasso: index of the state where the loop starts; the last state equals it. */
     readonly loopStart: number | null;
+    /**
+     * What the run checked (invariants, deadlock, liveness properties and
+     * the fairness they assume); absent in traces of older versions.
+     */
+    readonly checked?: ReturnType<typeof checkedJson>;
+    /** The fairness a lasso is fair under (null: not a liveness run); absent in older traces. */
+    readonly fairness?: "weak" | "none" | null;
   };
   readonly vars: readonly string[];
   readonly states: readonly (Record<string, string> & { readonly "#meta": TraceStateMeta })[];
@@ -50,6 +59,13 @@ export interface TraceSource<S> {
   readonly raw: RawParams;
   readonly result: SearchResult<S>;
   readonly variables: (s: S) => readonly Variable[];
+  /** What the run checked. */
+  readonly checked?: Checked;
+}
+
+/** What a trace records of its states: the model's variables, or its fields (toy models). */
+export function traceVariables<S, A>(model: Model<S, A>): (s: S) => readonly Variable[] {
+  return (s) => stateVariables(model, s);
 }
 
 function stateObject(vars: readonly Variable[], meta: TraceStateMeta) {
@@ -61,6 +77,9 @@ function stateObject(vars: readonly Variable[], meta: TraceStateMeta) {
 export function traceToFile<S>(src: TraceSource<S>): TraceFile {
   const trace = src.result.trace!;
   const first = src.variables(trace.init);
+  const later = trace.steps.map((s) => src.variables(s.state));
+  // Every variable any state holds (slots appear as the xarray fills), in order of appearance.
+  const vars = [...new Set([first, ...later].flatMap((vs) => vs.map((v) => v.name)))];
   const params: Record<string, string> = {};
   for (const [k, v] of Object.entries(src.raw)) if (v !== undefined) params[k] = v;
   return {
@@ -77,8 +96,9 @@ export function traceToFile<S>(src: TraceSource<S>): TraceFile {
       property: src.result.property,
       explanation: src.result.explanation,
       loopStart: trace.loopStart ?? null,
+      ...(src.checked ? { checked: checkedJson(src.checked), fairness: src.checked.fairness } : {}),
     },
-    vars: first.map((v) => v.name),
+    vars,
     states: [
       stateObject(first, {
         index: 0,
@@ -88,7 +108,7 @@ export function traceToFile<S>(src: TraceSource<S>): TraceFile {
         stepIndex: trace.initIndex,
       }),
       ...trace.steps.map((s, i) =>
-        stateObject(src.variables(s.state), {
+        stateObject(later[i]!, {
           index: i + 1,
           thread: s.thread,
           action: s.label,
@@ -132,6 +152,21 @@ export function parseTraceFile(path: string, text: string): TraceFile {
     throw bad("#meta.params is not an object of strings");
   }
   if (meta.loopStart !== null && typeof meta.loopStart !== "number") throw bad("#meta.loopStart");
+  if (meta.fairness !== undefined && ![null, "weak", "none"].includes(meta.fairness as string)) {
+    throw bad("#meta.fairness is not weak, none or null");
+  }
+  if (meta.checked !== undefined) {
+    const c = meta.checked;
+    const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "string");
+    if (
+      !isObject(c) ||
+      !strings(c.invariants) ||
+      !strings(c.liveness) ||
+      typeof c.deadlock !== "boolean"
+    ) {
+      throw bad("#meta.checked needs invariants, liveness (lists of names) and deadlock");
+    }
+  }
   if (!Array.isArray(doc.vars) || !doc.vars.every((v) => typeof v === "string")) throw bad("vars");
   if (!Array.isArray(doc.states) || doc.states.length === 0) throw bad("no states");
   doc.states.forEach((s, i) => {

@@ -30,6 +30,7 @@
  * The other threads still run when nothing favoured can, so a run never
  * reports a deadlock that is an artefact of the bias.
  */
+import { drain, drainAsync, type Slices } from "./drain.js";
 import { isSwitch } from "./fewest-switches.js";
 import type { Model, Property, Step } from "./model.js";
 import type { SearchResult, TraceStep, Verdict } from "./result.js";
@@ -47,8 +48,20 @@ export interface SimulateOptions {
   readonly keepGoing?: boolean;
   /** Report a state with no enabled step and an unfinished thread (default true). */
   readonly checkDeadlock?: boolean;
-  /** Polled between runs (and every 4096 steps): returning true stops the simulation. */
+  /** Polled between runs and every 4096 steps: returning true stops the simulation (`interrupted`). */
   readonly shouldStop?: () => boolean;
+  /** Stop after this many seconds (`max-seconds`), checked every 4096 steps (or runs). */
+  readonly maxSeconds?: number;
+  /** Called every 4096 steps (or runs) with the running counts. */
+  readonly onProgress?: (p: SimulationProgress) => void;
+}
+
+export interface SimulationProgress {
+  /** Runs finished so far. */
+  readonly runs: number;
+  /** Steps taken so far. */
+  readonly steps: number;
+  readonly seconds: number;
 }
 
 export interface SimulationRun {
@@ -75,6 +88,10 @@ export interface SimulationResult<S> {
    * `transitions` the steps taken, `depth` the trace's length.
    */
   readonly firstViolation: SearchResult<S> | null;
+  /** Why the simulation stopped before its last run: a signal or `maxSeconds`; null otherwise. */
+  readonly stopped: "interrupted" | "max-seconds" | null;
+  /** Seconds the simulation took. */
+  readonly seconds: number;
 }
 
 /** In swarm mode, the probability of taking a favoured thread's step when one is enabled. */
@@ -140,10 +157,29 @@ interface Walk<S> {
  * ```
  */
 export function simulate<S, A>(model: Model<S, A>, options: SimulateOptions): SimulationResult<S> {
+  return drain(simulateSlices(model, options));
+}
+
+/** `simulate`, yielding every 4096 steps (or runs) to the event loop: signals and progress get a turn. */
+export function simulateAsync<S, A>(
+  model: Model<S, A>,
+  options: SimulateOptions,
+): Promise<SimulationResult<S>> {
+  return drainAsync(simulateSlices(model, options));
+}
+
+/** The simulation as slices (see drain.ts); throws the RangeErrors of `simulate` at once. */
+export function simulateSlices<S, A>(
+  model: Model<S, A>,
+  options: SimulateOptions,
+): Slices<SimulationResult<S>> {
   checkCount("runs", options.runs, Number.MAX_SAFE_INTEGER);
   checkCount("depth", options.depth, Number.MAX_SAFE_INTEGER);
   checkCount("seed", options.seed, MAX_SEED);
-  return new Simulation(model, options).run();
+  if (options.maxSeconds !== undefined && !(options.maxSeconds >= 0)) {
+    throw new RangeError(`simulate: maxSeconds must be a number ≥ 0, got ${options.maxSeconds}`);
+  }
+  return new Simulation(model, options).slices();
 }
 
 class Simulation<S, A> {
@@ -155,6 +191,10 @@ class Simulation<S, A> {
   private readonly inits: readonly S[];
   private visited = 0;
   private transitions = 0;
+  /** Steps plus runs: a yield every 4096 of them. */
+  private work = 0;
+  private finishedRuns = 0;
+  private stopped: SimulationResult<S>["stopped"] = null;
 
   constructor(
     private readonly model: Model<S, A>,
@@ -166,25 +206,49 @@ class Simulation<S, A> {
     this.inits = model.initStates();
   }
 
-  run(): SimulationResult<S> {
+  *slices(): Slices<SimulationResult<S>> {
     const runs: SimulationRun[] = [];
     let firstViolation: SearchResult<S> | null = null;
-    if (this.inits.length === 0) return { runs, firstViolation };
+    const done = () => ({
+      runs,
+      firstViolation,
+      stopped: this.stopped,
+      seconds: (Date.now() - this.started) / 1000,
+    });
+    if (this.inits.length === 0) return done();
     for (let i = 0; i < this.options.runs; i++) {
-      if (this.options.shouldStop?.()) break;
-      const walk = this.walk(deriveSeed(this.options.seed, i));
+      if (++this.work % 4096 === 0) {
+        yield;
+        if (this.stop()) break;
+      } else if (this.options.shouldStop?.()) {
+        this.stopped = "interrupted";
+        break;
+      }
+      const walk = yield* this.walk(deriveSeed(this.options.seed, i));
       if (walk === null) break;
       runs.push(walk.run);
+      this.finishedRuns++;
       if (walk.run.verdict !== "ok") {
         firstViolation ??= this.result(walk);
         if (!this.options.keepGoing) break;
       }
     }
-    return { runs, firstViolation };
+    return done();
   }
 
-  /** One random walk; null when `shouldStop` interrupted it. */
-  private walk(seed: number): Walk<S> | null {
+  /** At a yield: report progress, then whether a signal or the time bound stops the simulation. */
+  private stop(): boolean {
+    const seconds = (Date.now() - this.started) / 1000;
+    this.options.onProgress?.({ runs: this.finishedRuns, steps: this.transitions, seconds });
+    if (this.options.shouldStop?.()) this.stopped = "interrupted";
+    else if (seconds >= (this.options.maxSeconds ?? Number.POSITIVE_INFINITY)) {
+      this.stopped = "max-seconds";
+    }
+    return this.stopped !== null;
+  }
+
+  /** One random walk; null when it was stopped (signal or time bound) before its end. */
+  private *walk(seed: number): Generator<void, Walk<S> | null, void> {
     const random = mulberry32(seed);
     const pick = (n: number) => Math.floor(random() * n);
     const favoured = this.options.swarm ? this.pickFavoured(random) : null;
@@ -211,7 +275,10 @@ class Simulation<S, A> {
       this.countStep(step);
       state = this.model.next(state, step.action);
       this.transitions++;
-      if ((this.transitions & 0xfff) === 0 && this.options.shouldStop?.()) return null;
+      if (++this.work % 4096 === 0) {
+        yield;
+        if (this.stop()) return null;
+      }
       steps.push({ thread: step.thread, name: step.name, label: step.label, index, state });
       enabled = this.model.actions(state);
     }

@@ -11,6 +11,7 @@
  *      the fix from the bug.
  */
 import type { ModelEntry, ModelRun } from "../../models/registry.js";
+import { type Checked, checkedBy, isLiveness } from "../cli/checked.js";
 import {
   checkLivenessAsync,
   type SearchOptions,
@@ -48,6 +49,8 @@ export interface Cell {
   readonly catalogued: number;
   /** The baseline run, when the cell holds and is not itself the baseline. */
   readonly witness: Witness | null;
+  /** What the cell's search checked (invariants, deadlock, liveness and fairness). */
+  readonly checked: Checked;
 }
 
 export interface ProveOptions extends SearchOptions {
@@ -60,8 +63,13 @@ export interface ProveOptions extends SearchOptions {
   readonly onCell?: (cell: Cell, done: number, total: number) => void;
 }
 
+/** Whether the cell's search includes liveness: asked for, and the model has such a property. */
+function withLiveness(run: ModelRun, options: ProveOptions): boolean {
+  return options.liveness && run.model.properties.some(isLiveness);
+}
+
 async function check(run: ModelRun, options: ProveOptions): Promise<SearchResult<unknown>> {
-  return options.liveness
+  return withLiveness(run, options)
     ? checkLivenessAsync(run.model, options)
     : searchAsync(run.model, options);
 }
@@ -89,6 +97,15 @@ function unreached(run: ModelRun, result: SearchResult<unknown>) {
   };
 }
 
+/**
+ * The cells of the matrix: every run of every configuration (a
+ * configuration may select several, e.g. `variant: all`), all configured
+ * (validated) before any search runs.
+ */
+export function matrixRuns(entry: ModelEntry, configs: readonly RawParams[]): ModelRun[] {
+  return configs.flatMap((raw) => entry.configure(raw));
+}
+
 export async function proveMatrix(
   entry: ModelEntry,
   configs: readonly RawParams[],
@@ -96,10 +113,11 @@ export async function proveMatrix(
 ): Promise<Cell[]> {
   const witnesses = new Map<string, Witness>();
   const cells: Cell[] = [];
-  for (const raw of configs) {
-    const run = configureOne(entry, raw);
+  const runs = matrixRuns(entry, configs);
+  for (const run of runs) {
+    const raw = run.raw;
     const result = await check(run, options);
-    const fix = run.fixParameter;
+    const fix = run.fixParameter ?? entry.proof?.fixParameter;
     let status: CellStatus;
     let witness: Witness | null = null;
     const gaps = unreached(run, result);
@@ -134,9 +152,15 @@ export async function proveMatrix(
       unreachedBranches: gaps.branches,
       catalogued: gaps.catalogued,
       witness,
+      checked: checkedBy(run.model, {
+        liveness: withLiveness(run, options),
+        deadlock: options.checkDeadlock !== false,
+        fairness: options.fairness ?? "weak",
+      }),
     };
     cells.push(cell);
-    options.onCell?.(cell, cells.length, configs.length);
+    options.onCell?.(cell, cells.length, runs.length);
+    if (options.shouldStop?.()) break;
   }
   return cells;
 }

@@ -4,6 +4,7 @@
  * the other parameters that vary (e.g. order and chunk shift), then the
  * evidence for every cell that holds.
  */
+import { checkedJson, checkedText } from "../cli/checked.js";
 import { wrap } from "../cli/report/swimlane.js";
 import { table } from "../cli/report/text.js";
 import type { Cell } from "./matrix.js";
@@ -40,6 +41,30 @@ export function arrange(cells: readonly Cell[]): Matrix {
     groupKeys,
     groups: [...groups].map(([label, cells]) => ({ label, cells })),
   };
+}
+
+/**
+ * The configuration every cell shares (the parameters that are neither
+ * rows, columns nor groups, e.g. swap-ins and threads) and what the cells
+ * checked: the line above the tables.
+ */
+export function configuration(cells: readonly Cell[], model?: string): string[] {
+  const m = arrange(cells);
+  const first = cells[0];
+  if (!first) return [];
+  const keys = Object.keys(first.run.params).filter(
+    (k) =>
+      k !== m.rowKey &&
+      k !== m.colKey &&
+      !m.groupKeys.includes(k) &&
+      new Set(cells.map((c) => String(c.run.params[k]))).size === 1,
+  );
+  const shared = keys.map((k) => `${words(k)} ${first.run.params[k]}`).join(", ");
+  const lines = [`${model ?? "configuration"}${shared ? ` (${shared})` : ""}`];
+  const texts = [...new Set(cells.map((c) => checkedText(c.checked)))];
+  if (texts.length === 1) lines.push(`checked: ${texts[0]}`);
+  else lines.push(...cells.map((c) => `checked (${c.run.title}): ${checkedText(c.checked)}`));
+  return lines;
 }
 
 /** The short text of a cell in the matrix. */
@@ -121,9 +146,9 @@ function totalsLine(cells: readonly Cell[]): string {
   );
 }
 
-export function proveText(cells: readonly Cell[], verbose: boolean): string {
+export function proveText(cells: readonly Cell[], verbose: boolean, model?: string): string {
   const m = arrange(cells);
-  const out: string[] = [];
+  const out: string[] = cells.length > 0 ? [...configuration(cells, model), ""] : [];
   for (const g of m.groups) {
     out.push(`== ${g.label} ==`, table(grid(m, g.cells)), "");
   }
@@ -151,9 +176,10 @@ function mdTable(rows: readonly string[][]): string {
 
 export function proveMarkdown(
   cells: readonly Cell[],
-  meta: { command: string; tool: string },
+  meta: { command: string; tool: string; model?: string },
 ): string {
   const m = arrange(cells);
+  const config = configuration(cells, meta.model).map((l) => `${l}  `);
   const out = [
     "# Verdict matrix",
     "",
@@ -166,6 +192,9 @@ export function proveMarkdown(
     "`✗ property N` = violated, shortest counterexample of N steps (`lasso`: a liveness",
     "counterexample).",
     "",
+    ...(config.length > 0
+      ? [...config.map((l, i) => (i === config.length - 1 ? l.trimEnd() : l)), ""]
+      : []),
   ];
   for (const g of m.groups) out.push(`## ${g.label}`, "", mdTable(grid(m, g.cells)), "");
   out.push("## Evidence for the cells that hold", "");
@@ -181,6 +210,9 @@ export function proveJson(cells: readonly Cell[]): string {
     {
       cells: cells.map((c) => ({
         ...c.run.params,
+        checked: checkedJson(c.checked),
+        liveness: c.checked.liveness.length > 0,
+        fairness: c.checked.fairness,
         status: c.status,
         verdict: c.result.verdict,
         property: c.result.property,

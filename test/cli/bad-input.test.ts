@@ -36,7 +36,59 @@ const CASES: [string, string[], RegExp][] = [
     /unknown command 'frob'; valid: check, prove, list, replay, simulate/,
   ],
   ["no command", [], /name a command/],
-  ["unknown option", ["check", "--bogus"], /Unknown argument: bogus/],
+  ["unknown option", ["check", "--bogus"], /unknown option --bogus; see swapcheck check --help/],
+  [
+    "misspelt option",
+    ["check", "--varient", "head-only"],
+    /unknown option --varient; did you mean --variant\?/,
+  ],
+  [
+    "misspelt bound (one name, not its camelCase twin)",
+    ["simulate", "--max-sconds", "2"],
+    /^swapcheck: unknown option --max-sconds; did you mean --max-seconds\?\n$/,
+  ],
+  [
+    "another model's parameter",
+    ["check", "--model", "peterson", "--order", "2"],
+    /model peterson has no parameter --order \(migrate-swapcache has\); its parameters: none/,
+  ],
+  [
+    "prove a model without a proof",
+    ["prove", "--model", "peterson"],
+    /model peterson has no proof/,
+  ],
+  [
+    "list an unknown model",
+    ["list", "--model", "nope"],
+    /unknown model 'nope'; valid: migrate-swapcache/,
+  ],
+  [
+    "a run that checks nothing",
+    ["check", "--variant", "head-only", "--invariants", "none", "--no-deadlock"],
+    /nothing to check: no invariant, no deadlock check and no liveness property/,
+  ],
+  [
+    "a toy run that checks nothing",
+    ["check", "--model", "counter-grid", "--no-deadlock"],
+    /nothing to check/,
+  ],
+  [
+    "simulate: max seconds not a number",
+    ["simulate", "--max-seconds", "abc"],
+    /--max-seconds must be a number > 0 .*got 'abc'/,
+  ],
+  [
+    "max seconds 0",
+    ["check", "--max-seconds", "0"],
+    /--max-seconds must be a number > 0 .*got '0'/,
+  ],
+  [
+    "max states 0",
+    ["check", "--max-states", "0"],
+    /--max-states must be a whole number > 0 .*got '0'/,
+  ],
+  ["empty range", ["check", "--order", "3..1"], /--order: empty range '3\.\.1'/],
+  ["range out of bounds", ["check", "--order", "1..9"], /--order must be in 1\.\.5, got 6/],
   ["unknown model", ["check", "--model", "nope"], /unknown model 'nope'; valid: migrate-swapcache/],
   [
     "unknown variant",
@@ -137,17 +189,17 @@ const CASES: [string, string[], RegExp][] = [
   [
     "preemptions not whole",
     ["check", "--max-preemptions", "1.5"],
-    /--max-preemptions must be a whole number/,
+    /--max-preemptions must be a whole number ≥ 0 .*got '1\.5'/,
   ],
   [
     "negative max states",
     ["check", "--max-states", "-5"],
-    /--max-states must be a non-negative number/,
+    /--max-states must be a whole number > 0 .*got '-5'/,
   ],
   [
     "max seconds not a number",
     ["check", "--max-seconds", "soon"],
-    /--max-seconds must be a non-negative number/,
+    /--max-seconds must be a number > 0 .*got 'soon'/,
   ],
   ["missing option value", ["check", "--variant"], /Not enough arguments following: variant/],
   [

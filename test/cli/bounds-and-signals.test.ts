@@ -16,7 +16,7 @@ describe("bounds give incomplete, exit 3", () => {
   it.each([
     ["--max-states", "50", "max-states"],
     ["--max-depth", "3", "max-depth"],
-    ["--max-seconds", "0", "max-seconds"],
+    ["--max-seconds", "0.2", "max-seconds"],
     ["--max-memory", "1", "max-memory"],
   ])("%s %s", async (flag, value, reason) => {
     const args =
@@ -97,5 +97,82 @@ describe("signals stop the search cleanly", () => {
     p.child.kill("SIGINT");
     p.child.kill("SIGINT");
     expect(await p.done).toBe(130);
+  });
+});
+
+describe("simulate stops promptly with what it has", () => {
+  const SIM = [
+    "simulate",
+    "--order",
+    "5",
+    "--swapins",
+    "8",
+    "--runs",
+    "1000000",
+    "--variant",
+    "swapcache-check",
+    "--seed",
+    "3",
+  ];
+
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("%s: the runs so far, exit %i, within a second", async (signal, status) => {
+    const p = spawnCli([...SIM, "--progress"]);
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (p.err().includes("run(s), ")) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 50);
+    });
+    const sent = Date.now();
+    p.child.kill(signal);
+    expect(await p.done).toBe(status);
+    expect(Date.now() - sent).toBeLessThan(1000);
+    expect(p.out()).toMatch(/\d+ run\(s\), \d+ steps: 0 violated/);
+    expect(p.out()).toContain(`stopped early (${signal})`);
+    expect(p.err()).toContain(`${signal}: stopping the search`);
+  });
+
+  it("--max-seconds stops it (exit 3), the header came first", async () => {
+    const started = Date.now();
+    const r = await runCli(...SIM, "--max-seconds", "0.5");
+    expect(r.status).toBe(3);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(r.stdout).toMatch(/^migrate-swapcache \(order 5, /);
+    expect(r.stdout).toContain("stopped early (--max-seconds)");
+    expect(r.stdout).toMatch(/a simulation proves nothing/);
+  });
+
+  it("--progress shows runs and steps on stderr", async () => {
+    const r = await runCli(...SIM, "--max-seconds", "0.6", "--progress");
+    expect(r.stderr).toMatch(/run\(s\), \d+ steps \(\d+\/s\)/);
+  });
+});
+
+describe("the bounds mean what --help says", () => {
+  // counter-grid has exactly 125 states.
+  it("--max-states N: a search of N states completes, one of N + 1 does not", async () => {
+    const complete = await runCli("check", "--model", "counter-grid", "--max-states", "125");
+    expect(complete.status).toBe(0);
+    expect(complete.stdout).toMatch(/125 states stored/);
+    const cut = await runCli("check", "--model", "counter-grid", "--max-states", "124");
+    expect(cut.status).toBe(3);
+    expect(cut.stdout).toMatch(/incomplete \(max-states\)/);
+  });
+
+  it("--max-depth N: traces of at most N steps (counter-grid's deepest state is at 12)", async () => {
+    expect((await runCli("check", "--model", "counter-grid", "--max-depth", "12")).status).toBe(0);
+    expect((await runCli("check", "--model", "counter-grid", "--max-depth", "11")).status).toBe(3);
+  });
+
+  it("--help documents every bound and that leaving it out means no bound", async () => {
+    const r = await runCli("check", "--help");
+    for (const b of ["max-states", "max-depth", "max-seconds", "max-memory"]) {
+      expect(r.stdout).toMatch(new RegExp(`--${b} +stop \\(incomplete, exit 3\\)`));
+    }
   });
 });

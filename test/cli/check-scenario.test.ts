@@ -116,8 +116,8 @@ describe("swapcheck check on the reference scenario", () => {
     expectBadInput(await runCli(...argv), message);
   });
 
-  it("list names the model, its variants, mappings, threads and invariants", async () => {
-    const r = await runCli("list");
+  it("list --model names its variants, mappings, threads, invariants and liveness properties", async () => {
+    const r = await runCli("list", "--model", "migrate-swapcache");
     expect(r.status).toBe(0);
     for (const word of [
       "migrate-swapcache",
@@ -127,6 +127,9 @@ describe("swapcheck check on the reference scenario", () => {
       "reuse",
       "cache-integrity",
       "delete-assertion",
+      "lookup-progress",
+      "fault-completes",
+      "bounded-spin",
     ]) {
       expect(r.stdout).toContain(word);
     }

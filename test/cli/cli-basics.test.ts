@@ -43,8 +43,8 @@ describe("swapcheck CLI on the toy models", () => {
 
   it.each([
     [["check", "--model", "nope"], /unknown model 'nope'; valid: .*peterson/],
-    [["check", "--bogus"], /Unknown argument: bogus/],
-    [["check", "--max-states", "x"], /--max-states must be a non-negative number/],
+    [["check", "--bogus"], /unknown option --bogus/],
+    [["check", "--max-states", "x"], /--max-states must be a whole number > 0 .*got 'x'/],
     [[], /name a command/],
   ])("bad input %j exits 2 with one line", async (argv, message) => {
     expectBadInput(await runCli(...argv), message);

@@ -41,14 +41,14 @@ describe("--trace-out and replay", () => {
     expect(readFileSync(a, "utf8")).toBe(readFileSync(b, "utf8"));
   });
 
-  it("a prefix of a trace replays and ends where every property holds (exit 0)", async () => {
+  it("a prefix of a trace replays and ends where every property checked holds (exit 0)", async () => {
     const file = await recorded("prefix.json", "--variant", "head-only");
     const doc = JSON.parse(readFileSync(file, "utf8"));
     doc.states = doc.states.slice(0, 5);
     writeFileSync(file, JSON.stringify(doc));
     const r = await runCli("replay", file);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/every property holds/);
+    expect(r.stdout).toMatch(/every property checked holds/);
   });
 
   it("an edited step is refused with the first bad step named (exit 2)", async () => {

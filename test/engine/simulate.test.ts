@@ -390,9 +390,9 @@ function args(over: Partial<SimulateArgs>): SimulateArgs {
 describe("swapcheck simulate (runSimulate)", () => {
   const dir = mkdtempSync(join(tmpdir(), "swapcheck-simulate-"));
 
-  it("finds the head-only race, prints the seeds, and the failing seed repeats it alone", () => {
+  it("finds the head-only race, prints the seeds, and the failing seed repeats it alone", async () => {
     const io = capture();
-    expect(runSimulate(args({ variant: "head-only", seed: "1" }), io)).toBe(1);
+    expect(await runSimulate(args({ variant: "head-only", seed: "1" }), io)).toBe(1);
     const out = io.stdout();
     expect(out).toMatch(/master seed 1, 100 run\(s\) of at most 100 steps/);
     expect(out).toMatch(/^0 +1 +\d+ +ok/m);
@@ -404,28 +404,30 @@ describe("swapcheck simulate (runSimulate)", () => {
       out,
     )![1]!;
     const again = capture();
-    expect(runSimulate(args({ variant: "head-only", seed, runs: "1" }), again)).toBe(1);
+    expect(await runSimulate(args({ variant: "head-only", seed, runs: "1" }), again)).toBe(1);
     // The same swimlane, step for step.
     const lane = (text: string) =>
       text.slice(text.indexOf("== head-only / anon-swap, order 2, chunk shift 2: "));
     expect(lane(again.stdout())).toBe(lane(out));
   });
 
-  it("exits 3 when nothing is found: a simulation proves nothing", () => {
+  it("exits 3 when nothing is found: a simulation proves nothing", async () => {
     const io = capture();
-    expect(runSimulate(args({ variant: "swapcache-check", seed: "5", runs: "30" }), io)).toBe(3);
+    expect(await runSimulate(args({ variant: "swapcache-check", seed: "5", runs: "30" }), io)).toBe(
+      3,
+    );
     expect(io.stdout()).toMatch(/30 run\(s\), \d+ steps: 0 violated, 0 deadlocked, 30 ok/);
     expect(io.stdout()).toMatch(/a simulation proves nothing/);
     // More than 20 runs: no line per run, only the summary.
     expect(io.stdout()).not.toMatch(/^run +seed/m);
   });
 
-  it("lists every run up to 20, only failing ones above", () => {
+  it("lists every run up to 20, only failing ones above", async () => {
     const few = capture();
-    runSimulate(args({ model: "peterson", seed: "3", runs: "20", depth: "10" }), few);
+    await runSimulate(args({ model: "peterson", seed: "3", runs: "20", depth: "10" }), few);
     expect(few.stdout().match(/^\d+ +\d+ +10 +ok +-$/gm)).toHaveLength(20);
     const many = capture();
-    const status = runSimulate(
+    const status = await runSimulate(
       args({ model: "naive-mutex", seed: "3", runs: "500", depth: "10", "keep-going": true }),
       many,
     );
@@ -436,17 +438,22 @@ describe("swapcheck simulate (runSimulate)", () => {
     expect(many.stdout()).toMatch(/500 run\(s\), \d+ steps: \d+ violated, 0 deadlocked, \d+ ok/);
   });
 
-  it("prints swarm runs' favoured threads and repeats them with --swarm", () => {
+  it("prints swarm runs' favoured threads and repeats them with --swarm", async () => {
     const io = capture();
-    runSimulate(args({ model: "naive-mutex", seed: "9", runs: "5", depth: "8", swarm: true }), io);
+    await runSimulate(
+      args({ model: "naive-mutex", seed: "9", runs: "5", depth: "8", swarm: true }),
+      io,
+    );
     expect(io.stdout()).toMatch(/favours T[01]/);
     expect(io.stdout()).toMatch(/, swarm/);
   });
 
-  it("--trace-out writes a trace that replays to the violation (exit 1)", () => {
+  it("--trace-out writes a trace that replays to the violation (exit 1)", async () => {
     const file = join(dir, "sim.json");
     const io = capture();
-    expect(runSimulate(args({ variant: "head-only", seed: "2", "trace-out": file }), io)).toBe(1);
+    expect(
+      await runSimulate(args({ variant: "head-only", seed: "2", "trace-out": file }), io),
+    ).toBe(1);
     expect(io.stderr()).toMatch(/trace of head-only .* written to/);
     const doc = JSON.parse(readFileSync(file, "utf8"));
     expect(doc["#meta"]).toMatchObject({ verdict: "violated", property: "cache-integrity" });
@@ -454,16 +461,16 @@ describe("swapcheck simulate (runSimulate)", () => {
     expect(runReplay({ file, json: false, "full-states": false, color: false }, replay)).toBe(1);
     expect(replay.stderr()).toBe("");
     // Never overwritten without --force.
-    expect(() =>
+    await expect(
       runSimulate(args({ variant: "head-only", seed: "2", "trace-out": file }), capture()),
-    ).toThrow(/file exists/);
+    ).rejects.toThrow(/file exists/);
   });
 
-  it("--json prints one document with every run", () => {
+  it("--json prints one document with every run", async () => {
     const io = capture();
-    expect(runSimulate(args({ model: "naive-mutex", seed: "4", runs: "50", json: true }), io)).toBe(
-      1,
-    );
+    expect(
+      await runSimulate(args({ model: "naive-mutex", seed: "4", runs: "50", json: true }), io),
+    ).toBe(1);
     const doc = JSON.parse(io.stdout());
     expect(doc).toMatchObject({ seed: 4, runs: 50, depth: 100, swarm: false });
     const result = doc.results[0];
@@ -471,9 +478,9 @@ describe("swapcheck simulate (runSimulate)", () => {
     expect(result.violation).toMatchObject({ verdict: "violated", property: "mutual-exclusion" });
   });
 
-  it("a random master seed is chosen and printed when none is given", () => {
+  it("a random master seed is chosen and printed when none is given", async () => {
     const io = capture();
-    runSimulate(args({ model: "peterson", runs: "1", depth: "3" }), io);
+    await runSimulate(args({ model: "peterson", runs: "1", depth: "3" }), io);
     expect(io.stdout()).toMatch(/master seed \d+,/);
   });
 
@@ -486,9 +493,9 @@ describe("swapcheck simulate (runSimulate)", () => {
     [{ seed: "-3" }, /--seed must be in/],
     [{ model: "nope" }, /unknown model 'nope'/],
     [{ order: "9" }, /--order/],
-  ] as const)("bad input %o is a ParameterError", (over, message) => {
+  ] as const)("bad input %o is a ParameterError", async (over, message) => {
     const run = () => runSimulate(args({ seed: "1", ...over }), capture());
-    expect(run).toThrow(ParameterError);
-    expect(run).toThrow(message);
+    await expect(run()).rejects.toThrow(ParameterError);
+    await expect(run()).rejects.toThrow(message);
   });
 });

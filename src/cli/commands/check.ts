@@ -1,13 +1,7 @@
 /** `swapcheck check`: explore every interleaving of a model breadth-first. */
 import { getHeapStatistics } from "node:v8";
 import type { Argv, CommandModule } from "yargs";
-import {
-  DEFAULT_MODEL,
-  findModel,
-  type ModelEntry,
-  type ModelRun,
-  models,
-} from "../../../models/registry.js";
+import type { ModelEntry, ModelRun } from "../../../models/registry.js";
 import {
   checkLivenessAsync,
   type Fairness,
@@ -21,27 +15,30 @@ import {
   unwrapBounded,
   workerLoadable,
 } from "../../engine/index.js";
-import { ParameterError, type RawParams } from "../../params.js";
+import { ParameterError } from "../../params.js";
+import { type Checked, checkedBy, requireSomethingChecked } from "../checked.js";
 import { exitStatusFor } from "../exit-status.js";
 import { SIGNAL_EXIT, stopSignal } from "../interrupt.js";
-import { type Io, useColor } from "../io.js";
+import { type Io, outputWidth, useColor } from "../io.js";
+import { configureAll, entryNamed, rawParameters, withModelParameters } from "../model-options.js";
 import { checkWritable, writeOutputFile } from "../output-file.js";
 import { progressLine } from "../progress.js";
 import { htmlReport } from "../report/html.js";
 import { type RunReport, reportJson } from "../report/json.js";
-import { reportText } from "../report/text.js";
+import { reportText, summaryHeader } from "../report/text.js";
 import { selectProperties } from "../select-properties.js";
-import { traceFileText, traceToFile } from "../trace-file.js";
+import { traceFileText, traceToFile, traceVariables } from "../trace-file.js";
 import { withTraceOptions } from "../trace-options.js";
 import { TOOL_VERSION } from "../version.js";
 
 export interface CheckArgs {
   model: string;
-  "max-states"?: number;
-  "max-depth"?: number;
-  "max-seconds"?: number;
-  "max-memory"?: number;
-  "max-preemptions"?: number;
+  /** Bounds, as typed (validated by `bound`). */
+  "max-states"?: string;
+  "max-depth"?: string;
+  "max-seconds"?: string;
+  "max-memory"?: string;
+  "max-preemptions"?: string;
   progress?: boolean;
   quiet: boolean;
   exact: boolean;
@@ -62,18 +59,39 @@ export interface CheckArgs {
   [param: string]: unknown;
 }
 
-/** Every model parameter any registered model declares, as string options. */
-export function modelParameterNames(): string[] {
-  return [...new Set(models().flatMap((m) => m.parameters.map((p) => p.name)))];
+/**
+ * A bound as typed: a positive number (a whole one for counts), or a
+ * ParameterError quoting what was typed. `zero` allows 0 (a preemption
+ * bound of 0 means "no preemption at all"); for the other bounds 0 would
+ * stop at once, so it is refused: leave the option out for no bound.
+ */
+export function bound(
+  option: string,
+  text: string | number | undefined,
+  opts: { whole?: boolean; zero?: boolean } = {},
+): number | undefined {
+  if (text === undefined) return undefined;
+  const typed = String(text).trim();
+  const n = /^\d+(\.\d+)?$/.test(typed) ? Number(typed) : Number.NaN;
+  const what = `${opts.whole ? "a whole number" : "a number"} ${opts.zero ? "≥ 0" : "> 0"}`;
+  if (!Number.isFinite(n) || (opts.whole && !Number.isInteger(n)) || (!opts.zero && n === 0)) {
+    throw new ParameterError(
+      `--${option} must be ${what} (leave it out for no bound), got '${typed}'`,
+    );
+  }
+  return n;
 }
 
-function positive(option: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isFinite(value) || value < 0) {
-    throw new ParameterError(`--${option} must be a non-negative number, got ${value}`);
-  }
-  return value;
-}
+/** The help of the bounds: what each stops and when (they all give exit 3). */
+export const BOUND_HELP = {
+  "max-states":
+    "stop (incomplete, exit 3) when a state beyond the first N turns up; a search of N states or fewer completes",
+  "max-depth":
+    "stop (incomplete, exit 3) before exploring BFS level N + 1: traces of at most N steps",
+  "max-seconds":
+    "stop (incomplete, exit 3) after N seconds (checked every 4096 steps; fractions allowed)",
+  "max-memory": "stop (incomplete, exit 3) before the search holds N MB",
+} as const;
 
 /** --trace-out: the first counterexample as a JSON trace (see trace-file.ts). */
 export function writeTrace(
@@ -95,7 +113,8 @@ export function writeTrace(
     modelVersion: entry.version,
     raw: first.run.raw,
     result: first.result,
-    variables: (s) => first.run.model.variables?.(s) ?? [],
+    variables: traceVariables(first.run.model),
+    ...(first.checked ? { checked: first.checked } : {}),
   });
   writeOutputFile("--trace-out", path, traceFileText(file), force);
   const more =
@@ -103,45 +122,9 @@ export function writeTrace(
   io.err(`swapcheck: trace of ${first.run.title} written to ${path}${more}\n`);
 }
 
-/** Declares `--model` and every model parameter (as string options) for a command. */
-export function withModelParameters<T>(y: Argv<T>, verb = "check"): Argv<T> {
-  let b = y.option("model", {
-    type: "string",
-    requiresArg: true,
-    default: DEFAULT_MODEL,
-    describe: `the model to ${verb} (see \`swapcheck list\`)`,
-  }) as unknown as Argv<T>;
-  for (const name of modelParameterNames()) {
-    const spec = models()
-      .flatMap((m) => m.parameters)
-      .find((p) => p.name === name)!;
-    b = b.option(name, {
-      type: "string",
-      requiresArg: true,
-      describe: `${spec.description} [model parameter]`,
-    }) as unknown as Argv<T>;
-  }
-  return b;
-}
-
-/** The model entry and its runs for the command line's model and parameters. */
-export function resolveRuns(args: { model: string; [param: string]: unknown }): {
-  entry: ModelEntry;
-  runs: ModelRun[];
-} {
-  const entry = findModel(args.model);
-  if (!entry) {
-    const valid = models()
-      .map((m) => m.name)
-      .join(", ");
-    throw new ParameterError(`unknown model '${args.model}'; valid: ${valid}`);
-  }
-  const raw: Record<string, string | undefined> = {};
-  for (const name of modelParameterNames()) {
-    const v = args[name];
-    if (v !== undefined) raw[name] = String(v);
-  }
-  return { entry, runs: entry.configure(raw as RawParams) };
+/** The runs for the command line's parameters (lists and ranges of numbers: one run per value). */
+export function resolveRuns(args: { [param: string]: unknown }, entry: ModelEntry): ModelRun[] {
+  return configureAll(entry, rawParameters(entry, args));
 }
 
 /** 85% of the V8 heap limit (raise it with NODE_OPTIONS=--max-old-space-size=MB). */
@@ -192,15 +175,17 @@ function exitStatus(reports: readonly RunReport[]): number {
   return exitStatusFor(reports.map((r) => r.result.verdict));
 }
 
-export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
+export async function runCheck(
+  args: CheckArgs,
+  io: Io,
+  entry: ModelEntry = entryNamed(args.model),
+): Promise<number> {
   const fairness = args.fairness;
   if (fairness !== "weak" && fairness !== "none") {
     throw new ParameterError(`unknown fairness '${fairness}'; valid: weak, none`);
   }
   const fair: Fairness = fairness;
-  const resolved = resolveRuns(args);
-  const { entry } = resolved;
-  const { runs, liveness } = selectProperties(resolved.runs, {
+  const { runs, liveness } = selectProperties(resolveRuns(args, entry), {
     invariants: args.invariants,
     property: args.property,
     liveness: args.liveness,
@@ -250,16 +235,20 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   const traceOut = args["trace-out"];
   if (traceOut !== undefined) checkWritable("--trace-out", traceOut, args.force);
   if (args.html !== undefined) checkWritable("--html", args.html, args.force);
-  const maxMemory = positive("max-memory", args["max-memory"]);
-  const preemptions = positive("max-preemptions", args["max-preemptions"]);
-  if (preemptions !== undefined && !Number.isInteger(preemptions)) {
-    throw new ParameterError(`--max-preemptions must be a whole number, got ${preemptions}`);
-  }
+  const maxMemory = bound("max-memory", args["max-memory"]);
+  const preemptions = bound("max-preemptions", args["max-preemptions"], {
+    whole: true,
+    zero: true,
+  });
+  const checked: Checked[] = runs.map((r) =>
+    checkedBy(r.model, { liveness, deadlock: args.deadlock, fairness: fair }),
+  );
+  requireSomethingChecked(checked);
   const options = {
     fewestSwitches: args["fewest-switches"],
-    maxStates: positive("max-states", args["max-states"]),
-    maxDepth: positive("max-depth", args["max-depth"]),
-    maxSeconds: positive("max-seconds", args["max-seconds"]),
+    maxStates: bound("max-states", args["max-states"], { whole: true }),
+    maxDepth: bound("max-depth", args["max-depth"], { whole: true }),
+    maxSeconds: bound("max-seconds", args["max-seconds"]),
     // Without --max-memory, stop (incomplete) before V8's heap limit instead of crashing.
     maxMemoryBytes: maxMemory === undefined ? defaultMemoryBound() : maxMemory * 1024 * 1024,
     exact: args.exact,
@@ -271,13 +260,15 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   const parallel =
     workers > 1 ? { workers, entry, shared: entry.shareWithWorkers?.() ?? null } : null;
   const showProgress = !args.quiet && (args.progress ?? io.stderrIsTTY);
+  // The header first, so that a pipe shows what is being checked before the search ends.
+  if (!args.json) io.out(`${summaryHeader(entry.name, runs, checked)}\n`);
   const reports: RunReport[] = [];
-  for (const run of runs) {
+  for (const [i, run] of runs.entries()) {
     const progress = progressLine(io, showProgress, run.title);
     const opts = { ...options, onProgress: progress.onProgress };
     const result = await checkOne(run, liveness, preemptions, opts, parallel);
     progress.done();
-    reports.push({ modelName: entry.name, run, result });
+    reports.push({ modelName: entry.name, run, result, checked: checked[i]! });
     if (stopSignal()) break;
   }
   const bounds = (
@@ -288,18 +279,25 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   const textOptions = {
     fullStates: args["full-states"],
     color: useColor(io, args.color),
+    width: outputWidth(io),
     quiet: args.quiet,
+    header: false,
     mode: { liveness, fairness, deadlock: args.deadlock, bounds, partialOrder: args.por },
   };
   io.out(args.json ? reportJson(reports) : reportText(reports, textOptions));
   if (traceOut !== undefined) writeTrace(entry, reports, traceOut, args.force, io);
   if (args.html !== undefined) {
-    const runsWithResults = reports.map((r) => ({ ...r.run, result: r.result }));
+    const runsWithResults = reports.map((r) => ({
+      ...r.run,
+      result: r.result,
+      checked: r.checked,
+    }));
     const html = htmlReport(runsWithResults, {
       tool: `swapcheck ${TOOL_VERSION}`,
       model: entry.name,
     });
     writeOutputFile("--html", args.html, html, args.force);
+    io.err(`swapcheck: HTML report of ${reports.length} run(s) written to ${args.html}\n`);
   }
   return exitStatus(reports);
 }
@@ -307,6 +305,7 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
 export function checkCommand(
   io: Io,
   setStatus: (n: number) => void,
+  entry: ModelEntry,
 ): CommandModule<object, CheckArgs> {
   return {
     command: "check",
@@ -314,23 +313,23 @@ export function checkCommand(
     builder: (y: Argv) => {
       const b = y
         .option("max-states", {
-          type: "number",
           requiresArg: true,
-          describe: "stop after storing this many states",
+          coerce: String,
+          describe: BOUND_HELP["max-states"],
         })
         .option("max-depth", {
-          type: "number",
           requiresArg: true,
-          describe: "stop after this many BFS levels",
+          coerce: String,
+          describe: BOUND_HELP["max-depth"],
         })
         .option("max-memory", {
-          type: "number",
           requiresArg: true,
-          describe: "stop before the search holds this many MB",
+          coerce: String,
+          describe: BOUND_HELP["max-memory"],
         })
         .option("max-preemptions", {
-          type: "number",
           requiresArg: true,
+          coerce: String,
           describe: "explore only schedules with at most N preemptions (context bounding)",
         })
         .option("progress", {
@@ -343,9 +342,9 @@ export function checkCommand(
           describe: "print only the one-line-per-run table",
         })
         .option("max-seconds", {
-          type: "number",
           requiresArg: true,
-          describe: "stop after this many seconds",
+          coerce: String,
+          describe: BOUND_HELP["max-seconds"],
         })
         .option("exact", {
           type: "boolean",
@@ -408,8 +407,8 @@ export function checkCommand(
           "$0 check --variant head-only --threads none --property lookup-progress",
           "the RCU stall as a lasso",
         );
-      return withTraceOptions(withModelParameters(b)) as unknown as Argv<CheckArgs>;
+      return withTraceOptions(withModelParameters(b, "check", entry)) as unknown as Argv<CheckArgs>;
     },
-    handler: async (args) => setStatus(await runCheck(args, io)),
+    handler: async (args) => setStatus(await runCheck(args, io, entry)),
   };
 }

@@ -1,129 +1,155 @@
 /**
- * `swapcheck prove`: the verdict matrix (variants × mappings × orders ×
- * chunk shifts) with, for every cell that holds, the evidence that makes it
- * a proof: completeness, coverage, and a vacuity witness (the baseline
- * variant violated in the same configuration). Exit 0 only when every
+ * `swapcheck prove --model NAME`: the model's verdict matrix (its
+ * `ModelEntry.proof`: a default value per parameter, the parameter that
+ * selects the fix and the baseline standing for "no fix") with, for every
+ * cell that holds, the evidence that makes it a proof: completeness,
+ * coverage against the run's step catalogue, and a vacuity witness (the
+ * baseline violated in the same configuration). Every model parameter can
+ * be given, numbers as lists and ranges (`1..3`). Exit 0 only when every
  * selected cell is proved cleanly; 1 when any is violated; 3 otherwise.
  */
 import type { Argv, CommandModule } from "yargs";
-import { VARIANTS } from "../../../models/migrate-swapcache/params.js";
-import { findModel } from "../../../models/registry.js";
+import { DEFAULT_MODEL, type ModelEntry, type ModelProof } from "../../../models/registry.js";
 import { ParameterError, type RawParams } from "../../params.js";
-import { type Cell, proveExitStatus, proveMatrix } from "../../prove/matrix.js";
+import { type Cell, matrixRuns, proveExitStatus, proveMatrix } from "../../prove/matrix.js";
 import { proveJson, proveMarkdown, proveText } from "../../prove/render.js";
+import { checkedBy, isLiveness, requireSomethingChecked } from "../checked.js";
 import { SIGNAL_EXIT, stopSignal } from "../interrupt.js";
 import type { Io } from "../io.js";
+import { entryNamed, expandNumbers, rawParameters, withModelParameters } from "../model-options.js";
 import { checkWritable, writeOutputFile } from "../output-file.js";
 import { TOOL_VERSION } from "../version.js";
+import { BOUND_HELP, bound } from "./check.js";
 
 export interface ProveArgs {
-  variant: string;
-  mapping: string;
-  order: string;
-  "chunk-shift": string;
-  threads: string;
-  baseline: string;
+  model: string;
+  baseline?: string;
   liveness: boolean;
+  fairness: string;
+  deadlock: boolean;
   md?: string;
   force: boolean;
   json: boolean;
   verbose: boolean;
-  "max-seconds"?: number;
-  "max-states"?: number;
+  progress?: boolean;
+  "max-seconds"?: string;
+  "max-states"?: string;
+  "max-depth"?: string;
+  [param: string]: unknown;
 }
 
-/** `1..3`, `1,2` or `2`: the listed integers (validated later by the model). */
-export function parseList(option: string, text: string): string[] {
-  const out: string[] = [];
-  for (const part of text.split(",").map((p) => p.trim())) {
-    const range = /^(\d+)\.\.(\d+)$/.exec(part);
-    if (range) {
-      const [a, b] = [Number(range[1]), Number(range[2])];
-      if (a > b) throw new ParameterError(`--${option}: empty range '${part}'`);
-      for (let i = a; i <= b; i++) out.push(String(i));
-    } else if (/^\d+$/.test(part)) {
-      out.push(part);
-    } else {
-      throw new ParameterError(`--${option} must be integers or ranges like 1..3, got '${text}'`);
-    }
+export { parseList } from "../model-options.js";
+
+/** The model's proof, or a one-line error for a model without one. */
+export function proofOf(entry: ModelEntry): ModelProof {
+  if (!entry.proof) {
+    throw new ParameterError(
+      `model ${entry.name} has no proof to run (no fix parameter and baseline); ` +
+        `use swapcheck check --model ${entry.name}`,
+    );
   }
-  return [...new Set(out)];
+  return entry.proof;
 }
 
-function expand(text: string, all: readonly string[]): string[] {
-  if (text === "all") return [...all];
-  return text.split(",").map((v) => v.trim());
+/** The matrix's parameters: the proof's defaults, overridden by the command line's. */
+export function matrixParams(entry: ModelEntry, args: Record<string, unknown>): RawParams {
+  const proof = proofOf(entry);
+  return { ...proof.matrix, ...rawParameters(entry, args) };
 }
 
-/** The matrix's configurations, grouped by order and chunk shift. */
-export function proveConfigs(args: ProveArgs): RawParams[] {
-  const variants = expand(
-    args.variant,
-    VARIANTS.map((v) => v.value),
-  );
-  const mappings = expand(args.mapping, ["anon-swap", "shmem", "file", "legacy-pagecache"]);
-  const configs: RawParams[] = [];
-  for (const order of parseList("order", args.order)) {
-    for (const shift of parseList("chunk-shift", args["chunk-shift"])) {
-      for (const variant of variants) {
-        for (const mapping of mappings) {
-          configs.push({ variant, mapping, order, "chunk-shift": shift, threads: args.threads });
-        }
-      }
-    }
-  }
-  return configs;
+/**
+ * The matrix's configurations: numbers given as lists or ranges expanded
+ * (the model expands its own lists, e.g. `variant: all`).
+ */
+export function proveConfigs(entry: ModelEntry, args: Record<string, unknown>): RawParams[] {
+  return expandNumbers(entry, matrixParams(entry, args));
 }
 
 /** The command line that reproduces this matrix (for the Markdown header). */
-function commandLine(args: ProveArgs): string {
+function commandLine(entry: ModelEntry, args: ProveArgs): string {
+  const proof = proofOf(entry);
   const parts = ["swapcheck prove"];
-  const defaults: Record<string, string> = {
-    variant: "all",
-    mapping: "all",
-    order: "1..3",
-    "chunk-shift": "2,3",
-    threads: "reclaim-dst,reuse",
-    baseline: "head-only",
-  };
-  for (const [k, d] of Object.entries(defaults)) {
-    const v = String(args[k as keyof ProveArgs]);
-    if (v !== d) parts.push(`--${k} ${v}`);
+  if (entry.name !== DEFAULT_MODEL) parts.push(`--model ${entry.name}`);
+  for (const [k, v] of Object.entries(rawParameters(entry, args))) {
+    if (v !== undefined && v !== proof.matrix[k]) parts.push(`--${k} ${v}`);
+  }
+  if (args.baseline !== undefined && args.baseline !== proof.baseline) {
+    parts.push(`--baseline ${args.baseline}`);
   }
   if (!args.liveness) parts.push("--no-liveness");
+  if (args.fairness !== "weak") parts.push(`--fairness ${args.fairness}`);
+  if (!args.deadlock) parts.push("--no-deadlock");
   if (args.md) parts.push(`--md ${args.md}`);
   return parts.join(" ");
 }
 
-export async function runProve(args: ProveArgs, io: Io): Promise<number> {
-  const entry = findModel("migrate-swapcache")!;
-  if (!VARIANTS.some((v) => v.value === args.baseline)) {
+export async function runProve(
+  args: ProveArgs,
+  io: Io,
+  entry: ModelEntry = entryNamed(args.model),
+): Promise<number> {
+  const proof = proofOf(entry);
+  const baseline = args.baseline ?? proof.baseline;
+  const fixSpec = entry.parameters.find((p) => p.name === proof.fixParameter);
+  if (fixSpec?.choices && !fixSpec.choices.some((c) => c.value === baseline)) {
     throw new ParameterError(
-      `unknown baseline '${args.baseline}'; valid: ${VARIANTS.map((v) => v.value).join(", ")}`,
+      `unknown baseline '${baseline}'; valid: ${fixSpec.choices.map((c) => c.value).join(", ")}`,
     );
   }
-  const configs = proveConfigs(args);
-  // Validate every cell's parameters before any search runs.
-  for (const raw of configs) entry.configure(raw);
+  const fairness = args.fairness;
+  if (fairness !== "weak" && fairness !== "none") {
+    throw new ParameterError(`unknown fairness '${fairness}'; valid: weak, none`);
+  }
+  if (!args.liveness && fairness !== "weak") {
+    throw new ParameterError("--fairness only applies to liveness: drop --no-liveness");
+  }
+  if (args.liveness && args.symmetry === "on") {
+    throw new ParameterError(
+      "--symmetry on is not sound for the per-thread progress properties: add --no-liveness",
+    );
+  }
+  const configs = proveConfigs(entry, args);
+  // Validate every cell's parameters (and the baseline's) before any search runs.
+  const runs = matrixRuns(entry, configs);
+  for (const run of runs) {
+    const fix = run.fixParameter ?? proof.fixParameter;
+    entry.configure({ ...run.raw, [fix]: baseline });
+  }
+  if (runs.length === 0) throw new ParameterError("the matrix is empty");
+  requireSomethingChecked(
+    runs.map((r) =>
+      checkedBy(r.model, {
+        liveness: args.liveness && r.model.properties.some(isLiveness),
+        deadlock: args.deadlock,
+        fairness,
+      }),
+    ),
+  );
   if (args.md !== undefined) checkWritable("--md", args.md, args.force);
+  const showProgress = args.progress ?? io.stderrIsTTY;
   const cells: Cell[] = await proveMatrix(entry, configs, {
-    baseline: args.baseline,
+    baseline,
     liveness: args.liveness,
-    maxSeconds: args["max-seconds"],
-    maxStates: args["max-states"],
+    fairness,
+    checkDeadlock: args.deadlock,
+    maxSeconds: bound("max-seconds", args["max-seconds"]),
+    maxStates: bound("max-states", args["max-states"], { whole: true }),
+    maxDepth: bound("max-depth", args["max-depth"], { whole: true }),
     shouldStop: () => stopSignal() !== null,
     onCell: (_c, done, total) => {
-      if (io.stderrIsTTY) io.err(`\rprove: ${done}/${total} cells\x1b[K`);
+      if (showProgress) io.err(`\rprove: ${done}/${total} cells\x1b[K`);
     },
   });
-  if (io.stderrIsTTY) io.err("\r\x1b[K");
-  io.out(args.json ? proveJson(cells) : proveText(cells, args.verbose));
+  if (showProgress) io.err("\r\x1b[K");
+  io.out(args.json ? proveJson(cells) : proveText(cells, args.verbose, entry.name));
   if (args.md !== undefined) {
     const md = proveMarkdown(cells, {
-      command: commandLine(args),
+      command: commandLine(entry, args),
       tool: `swapcheck ${TOOL_VERSION}`,
+      model: entry.name,
     });
     writeOutputFile("--md", args.md, md, args.force);
+    io.err(`swapcheck: matrix of ${cells.length} cell(s) written to ${args.md}\n`);
   }
   const signal = stopSignal();
   return signal ? SIGNAL_EXIT[signal] : proveExitStatus(cells);
@@ -132,52 +158,35 @@ export async function runProve(args: ProveArgs, io: Io): Promise<number> {
 export function proveCommand(
   io: Io,
   setStatus: (n: number) => void,
+  entry: ModelEntry,
 ): CommandModule<object, ProveArgs> {
   return {
     command: "prove",
-    describe: "the verdict matrix with completeness, coverage and vacuity witnesses",
-    builder: (y: Argv) =>
-      y
-        .option("variant", {
-          type: "string",
-          default: "all",
-          requiresArg: true,
-          describe: "variants (comma-separated or all)",
-        })
-        .option("mapping", {
-          type: "string",
-          default: "all",
-          requiresArg: true,
-          describe: "mappings (comma-separated or all)",
-        })
-        .option("order", {
-          type: "string",
-          default: "1..3",
-          requiresArg: true,
-          describe: "orders, e.g. 1..3 or 2",
-        })
-        .option("chunk-shift", {
-          type: "string",
-          default: "2,3",
-          requiresArg: true,
-          describe: "chunk shifts, e.g. 2,3",
-        })
-        .option("threads", {
-          type: "string",
-          default: "reclaim-dst,reuse",
-          requiresArg: true,
-          describe: "optional threads",
-        })
+    describe: "a model's verdict matrix with completeness, coverage and vacuity witnesses",
+    builder: (y: Argv) => {
+      const b = y
         .option("baseline", {
           type: "string",
-          default: "head-only",
           requiresArg: true,
-          describe: "the variant standing for 'no fix' (vacuity witness)",
+          describe: `the value of the fix parameter standing for 'no fix' (vacuity witness)${
+            entry.proof ? ` [default: ${entry.proof.baseline}]` : ""
+          }`,
         })
         .option("liveness", {
           type: "boolean",
           default: true,
           describe: "check the progress properties too (--no-liveness: invariants only)",
+        })
+        .option("fairness", {
+          type: "string",
+          default: "weak",
+          requiresArg: true,
+          describe: "fairness for liveness: weak (every continuously enabled thread steps) or none",
+        })
+        .option("deadlock", {
+          type: "boolean",
+          default: true,
+          describe: "report deadlocks (--no-deadlock to ignore them)",
         })
         .option("md", {
           type: "string",
@@ -195,21 +204,35 @@ export function proveCommand(
           default: false,
           describe: "print the evidence of every cell",
         })
+        .option("progress", {
+          type: "boolean",
+          describe: "progress line on stderr (default: only when stderr is a terminal)",
+        })
         .option("max-seconds", {
-          type: "number",
           requiresArg: true,
-          describe: "bound each search (cells become incomplete)",
+          coerce: String,
+          describe: `${BOUND_HELP["max-seconds"]}, per search`,
         })
         .option("max-states", {
-          type: "number",
           requiresArg: true,
-          describe: "bound each search (cells become incomplete)",
+          coerce: String,
+          describe: `${BOUND_HELP["max-states"]}, per search`,
+        })
+        .option("max-depth", {
+          requiresArg: true,
+          coerce: String,
+          describe: `${BOUND_HELP["max-depth"]}, per search`,
         })
         .example("$0 prove --variant sibling-check", "does the RFC's fix close the bug?")
-        .example(
-          "$0 prove --md docs/results.md --force",
-          "regenerate the committed results",
-        ) as unknown as Argv<ProveArgs>,
-    handler: async (args) => setStatus(await runProve(args, io)),
+        .example("$0 prove --variant sibling-check --order 1..4 --swapins 2", "a larger matrix")
+        .example("$0 prove --md docs/results.md --force", "regenerate the committed results");
+      return withModelParameters(
+        b,
+        "prove",
+        entry,
+        entry.proof?.matrix,
+      ) as unknown as Argv<ProveArgs>;
+    },
+    handler: async (args) => setStatus(await runProve(args, io, entry)),
   };
 }

@@ -8,12 +8,20 @@
 import { readFileSync } from "node:fs";
 import type { Argv, CommandModule } from "yargs";
 import { findModel } from "../../../models/registry.js";
-import type { Model, SearchResult, Trace, TraceStep, Variable } from "../../engine/index.js";
+import {
+  isSwitch,
+  type Model,
+  type SearchResult,
+  type Trace,
+  type TraceStep,
+  type Variable,
+} from "../../engine/index.js";
 import { ParameterError } from "../../params.js";
+import { checkedText } from "../checked.js";
 import { EXIT_OK, EXIT_VIOLATION } from "../exit-status.js";
-import type { Io } from "../io.js";
-import { swimlane } from "../report/swimlane.js";
-import { parseTraceFile, type TraceFile } from "../trace-file.js";
+import { type Io, outputWidth } from "../io.js";
+import { traceText } from "../report/text.js";
+import { parseTraceFile, type TraceFile, traceVariables } from "../trace-file.js";
 
 export interface ReplayArgs {
   file: string;
@@ -59,7 +67,7 @@ function compareState(
 
 /** Re-executes the file's steps on the model; throws a ParameterError at the first mismatch. */
 export function replayTrace<S, A>(path: string, file: TraceFile, model: Model<S, A>): Trace<S> {
-  const vars = (s: S) => model.variables?.(s) ?? [];
+  const vars = traceVariables(model);
   const [first, ...rest] = file.states;
   const initIndex = first!["#meta"].stepIndex;
   const inits = model.initStates();
@@ -70,6 +78,8 @@ export function replayTrace<S, A>(path: string, file: TraceFile, model: Model<S,
   compareState(path, 0, first!, vars(init));
   let state: S = init;
   const steps: TraceStep<S>[] = [];
+  let last: string | null = null;
+  let switches = 0;
   rest.forEach((recorded, i) => {
     const meta = recorded["#meta"];
     const enabled = model.actions(state);
@@ -80,6 +90,8 @@ export function replayTrace<S, A>(path: string, file: TraceFile, model: Model<S,
       );
     }
     const step = enabled[index]!;
+    if (isSwitch(last, step.thread, enabled)) switches++;
+    last = step.thread;
     state = model.next(state, step.action);
     compareState(path, i + 1, recorded, vars(state));
     steps.push({ thread: step.thread, name: step.name, label: step.label, index, state });
@@ -92,27 +104,54 @@ export function replayTrace<S, A>(path: string, file: TraceFile, model: Model<S,
     if (at === undefined || !same(at, state)) {
       throw new ParameterError(`${path}: the loop does not return to state ${loopStart}`);
     }
-    return { initIndex, init, steps, loopStart };
+    return { initIndex, init, steps, loopStart, switches };
   }
-  return { initIndex, init, steps };
+  return { initIndex, init, steps, switches };
 }
 
-/** How the replayed trace ends, judged as `check` judges a state. */
+/** The properties the recorded run checked (all the model's, for traces of older versions). */
+function recordedProperties<S, A>(file: TraceFile, model: Model<S, A>) {
+  const checked = file["#meta"].checked;
+  const family = (name: string) => name.replace(/\(.*\)$/, "");
+  const invariants = model.properties.filter(
+    (p) => p.kind === "always" && (!checked || checked.invariants.includes(family(p.name))),
+  );
+  return { invariants, deadlock: checked?.deadlock ?? true };
+}
+
+/** How the replayed trace ends, judged as `check` judged it (the same properties). */
 function judge<S, A>(
   file: TraceFile,
   model: Model<S, A>,
   trace: Trace<S>,
-): SearchResult<S>["verdict"] {
+): Pick<SearchResult<S>, "verdict" | "property" | "explanation"> {
+  const meta = file["#meta"];
   const last = trace.steps.at(-1)?.state ?? trace.init;
   if (trace.loopStart !== undefined) {
     // A lasso: the recorded liveness property must fail on every state of the loop.
-    const prop = model.properties.find((p) => p.name === file["#meta"].property);
+    const prop = model.properties.find((p) => p.name === meta.property);
     const loop = trace.steps.slice(trace.loopStart).map((s) => s.state);
-    return prop && loop.every((s) => !prop.holds(s)) ? "violated" : "holds";
+    return prop && loop.every((s) => !prop.holds(s))
+      ? { verdict: "violated", property: meta.property, explanation: meta.explanation }
+      : { verdict: "holds", property: null, explanation: null };
   }
-  if (model.properties.some((p) => p.kind === "always" && !p.holds(last))) return "violated";
+  const { invariants, deadlock } = recordedProperties(file, model);
+  const broken = invariants.find((p) => !p.holds(last));
+  if (broken) {
+    return {
+      verdict: "violated",
+      property: broken.name,
+      explanation: broken.explain?.(last) ?? null,
+    };
+  }
   const stuck = model.actions(last).length === 0 && (model.unfinished?.(last) ?? []).length > 0;
-  return stuck ? "deadlock" : "holds";
+  return deadlock && stuck
+    ? {
+        verdict: "deadlock",
+        property: "deadlock",
+        explanation: `no step enabled; unfinished: ${(model.unfinished?.(last) ?? []).join(", ")}`,
+      }
+    : { verdict: "holds", property: null, explanation: null };
 }
 
 export function runReplay(args: ReplayArgs, io: Io): number {
@@ -136,36 +175,33 @@ export function runReplay(args: ReplayArgs, io: Io): number {
   }
   if (runs.length !== 1)
     throw new ParameterError(`${args.file}: the parameters select ${runs.length} runs, not one`);
-  const model = runs[0]!.model;
+  const run = runs[0]!;
+  const model = run.model;
   const trace = replayTrace(args.file, file, model);
-  const verdict = judge(file, model, trace);
-  const last = trace.steps.at(-1)?.state ?? trace.init;
-  const broken = model.properties.find((p) => p.kind === "always" && !p.holds(last));
-  const property =
-    trace.loopStart !== undefined
-      ? meta.property
-      : (broken?.name ?? (verdict === "deadlock" ? "deadlock" : null));
+  const judged = judge(file, model, trace);
+  const { verdict, property } = judged;
   if (args.json) {
     io.out(
-      `${JSON.stringify({ file: args.file, replayed: true, verdict, property, length: trace.steps.length })}\n`,
+      `${JSON.stringify({ file: args.file, replayed: true, verdict, property, length: trace.steps.length, checked: meta.checked ?? null })}\n`,
     );
   } else {
-    io.out(
-      `${args.file}: ${trace.steps.length} steps replay on ${meta.model} (${runs[0]!.title})\n`,
-    );
+    io.out(`${args.file}: ${trace.steps.length} steps replay on ${meta.model} (${run.title})\n`);
+    if (meta.checked) {
+      const c = meta.checked;
+      io.out(`checked: ${checkedText({ ...c, fairness: meta.fairness ?? c.fairness ?? null })}\n`);
+    }
     if (verdict === "holds") {
-      io.out("every property holds at the end of the trace\n");
+      io.out("every property checked holds at the end of the trace\n");
     } else {
-      const result = {
-        verdict,
-        property,
-        explanation:
-          broken?.explain?.(last) ?? (trace.loopStart !== undefined ? meta.explanation : null),
-        trace,
-      } as SearchResult<unknown>;
-      io.out(
-        `${swimlane(model, result, { fullStates: args["full-states"], color: args.color })}\n`,
-      );
+      const result = { ...judged, trace } as SearchResult<unknown>;
+      const report = { modelName: entry.name, run, result };
+      const options = {
+        fullStates: args["full-states"],
+        color: args.color,
+        width: outputWidth(io),
+        kind: "recorded",
+      };
+      io.out(`${traceText(report, options)}\n`);
     }
   }
   return verdict === "holds" ? EXIT_OK : EXIT_VIOLATION;

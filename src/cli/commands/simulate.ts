@@ -9,15 +9,23 @@
 import { randomInt } from "node:crypto";
 import type { Argv, CommandModule } from "yargs";
 import type { ModelEntry, ModelRun } from "../../../models/registry.js";
-import { type SimulationRun, simulate } from "../../engine/simulate.js";
+import {
+  type SimulationProgress,
+  type SimulationResult,
+  type SimulationRun,
+  simulateAsync,
+} from "../../engine/simulate.js";
 import { parseIntIn } from "../../params.js";
+import { type Checked, checkedBy, checkedJson, requireSomethingChecked } from "../checked.js";
 import { EXIT_INCOMPLETE, EXIT_VIOLATION } from "../exit-status.js";
-import { type Io, useColor } from "../io.js";
+import { SIGNAL_EXIT, stopSignal } from "../interrupt.js";
+import { type Io, outputWidth, useColor } from "../io.js";
+import { entryNamed, withModelParameters } from "../model-options.js";
 import { checkWritable } from "../output-file.js";
 import { type RunReport, runToJson } from "../report/json.js";
-import { traceText } from "../report/text.js";
+import { summaryHeader, traceText } from "../report/text.js";
 import { withTraceOptions } from "../trace-options.js";
-import { resolveRuns, withModelParameters, writeTrace } from "./check.js";
+import { BOUND_HELP, bound, resolveRuns, writeTrace } from "./check.js";
 
 export interface SimulateArgs {
   model: string;
@@ -34,6 +42,8 @@ export interface SimulateArgs {
   force: boolean;
   "full-states": boolean;
   color?: boolean;
+  "max-seconds"?: string;
+  progress?: boolean;
   [param: string]: unknown;
 }
 
@@ -49,6 +59,8 @@ interface Simulated {
   readonly runs: readonly SimulationRun[];
   /** The first violation, as check reports one. */
   readonly report: RunReport | null;
+  readonly stopped: SimulationResult<unknown>["stopped"];
+  readonly checked: Checked;
 }
 
 /** The command line that repeats one run alone. */
@@ -99,8 +111,9 @@ function textReport(
   depth: number,
   args: SimulateArgs,
   color: boolean,
+  width: number,
 ): string {
-  const parts = [header];
+  const parts = header ? [header] : [];
   for (const s of results) {
     const lines = [`== ${s.run.title} ==`];
     const shown = s.runs
@@ -113,11 +126,17 @@ function textReport(
       for (const { r, i } of shown) lines.push(runLine(i, r));
     }
     lines.push(summary(s));
+    if (s.stopped) {
+      lines.push(
+        `stopped early (${s.stopped === "interrupted" ? (stopSignal() ?? "interrupted") : "--max-seconds"}): ` +
+          "the runs above are all that ran",
+      );
+    }
     const failed = s.runs.find((r) => r.verdict !== "ok");
     if (failed) lines.push(`reproduce: ${reproduce(entry, s.run, failed.seed, depth, args)}`);
     parts.push(lines.join("\n"));
   }
-  const options = { fullStates: args["full-states"], color };
+  const options = { fullStates: args["full-states"], color, width };
   for (const s of results) {
     if (!s.report) continue;
     parts.push(traceText(s.report, { ...options, kind: "random-walk (not necessarily shortest)" }));
@@ -145,6 +164,8 @@ function jsonReport(
     results: results.map((s) => ({
       title: s.run.title,
       ...s.run.params,
+      checked: checkedJson(s.checked),
+      stopped: s.stopped,
       runs: s.runs.map((r, i) => ({ run: i, ...r })),
       violation: s.report ? runToJson(s.report) : null,
     })),
@@ -156,46 +177,100 @@ function integer(option: string, value: unknown, max: number): number {
   return parseIntIn(option, String(value), 0, max);
 }
 
-export function runSimulate(args: SimulateArgs, io: Io): number {
+/** The progress line of a simulation on stderr (a terminal, or --progress). */
+function simulationProgress(io: Io, enabled: boolean, title: string) {
+  let last = 0;
+  let shown = false;
+  return {
+    onProgress: enabled
+      ? (p: SimulationProgress) => {
+          const now = Date.now();
+          if (now - last < 250) return;
+          last = now;
+          shown = true;
+          const rate = p.seconds > 0 ? Math.round(p.steps / p.seconds) : 0;
+          io.err(
+            `\r${title}: ${p.runs} run(s), ${p.steps} steps (${rate}/s), ${p.seconds.toFixed(1)} s\x1b[K`,
+          );
+        }
+      : undefined,
+    done() {
+      if (shown) io.err("\r\x1b[K");
+    },
+  };
+}
+
+export async function runSimulate(
+  args: SimulateArgs,
+  io: Io,
+  entry: ModelEntry = entryNamed(args.model),
+): Promise<number> {
   const runs = integer("runs", args.runs ?? DEFAULT_RUNS, MAX_COUNT);
   const depth = integer("depth", args.depth ?? DEFAULT_DEPTH, MAX_COUNT);
   const seed =
     args.seed === undefined ? randomInt(0, MAX_SEED + 1) : integer("seed", args.seed, MAX_SEED);
-  const { entry, runs: configs } = resolveRuns(args);
+  const maxSeconds = bound("max-seconds", args["max-seconds"]);
+  const configs = resolveRuns(args, entry);
+  const checked = configs.map((run) =>
+    checkedBy(run.model, { liveness: false, deadlock: args.deadlock !== false, fairness: "weak" }),
+  );
+  requireSomethingChecked(checked);
   const traceOut = args["trace-out"];
   if (traceOut !== undefined) checkWritable("--trace-out", traceOut, args.force);
-  const results: Simulated[] = configs.map((run) => {
-    const r = simulate(run.model, {
+  if (!args.json) {
+    const header =
+      `${summaryHeader(entry.name, configs, checked)}\n` +
+      `simulate: master seed ${seed}, ${runs} run(s) of at most ${depth} steps` +
+      `${args.swarm ? ", swarm" : ""}${maxSeconds !== undefined ? `, at most ${maxSeconds} s` : ""}` +
+      " (run 0 uses the master seed; --runs 1 --seed S repeats a run)";
+    io.out(`${header}\n\n`);
+  }
+  const started = Date.now();
+  const showProgress = args.progress ?? io.stderrIsTTY;
+  const results: Simulated[] = [];
+  for (const [i, run] of configs.entries()) {
+    const progress = simulationProgress(io, showProgress, run.title);
+    const left =
+      maxSeconds === undefined
+        ? undefined
+        : Math.max(0, maxSeconds - (Date.now() - started) / 1000);
+    const r = await simulateAsync(run.model, {
       runs,
       depth,
       seed,
       swarm: args.swarm,
       keepGoing: args["keep-going"],
       checkDeadlock: args.deadlock !== false,
+      shouldStop: () => stopSignal() !== null,
+      ...(left !== undefined ? { maxSeconds: left } : {}),
+      onProgress: progress.onProgress,
     });
+    progress.done();
     const report = r.firstViolation
-      ? { modelName: entry.name, run, result: r.firstViolation }
+      ? { modelName: entry.name, run, result: r.firstViolation, checked: checked[i]! }
       : null;
-    return { run, runs: r.runs, report };
-  });
+    results.push({ run, runs: r.runs, report, stopped: r.stopped, checked: checked[i]! });
+    if (r.stopped) break;
+  }
   if (args.json) {
     io.out(jsonReport(results, seed, runs, depth, args));
   } else {
-    const header =
-      `simulate ${entry.name}: master seed ${seed}, ${runs} run(s) of at most ${depth} steps` +
-      `${args.swarm ? ", swarm" : ""} (run 0 uses the master seed; --runs 1 --seed S repeats a run)`;
-    io.out(textReport(entry, results, header, depth, args, useColor(io, args.color)));
+    const color = useColor(io, args.color);
+    io.out(textReport(entry, results, "", depth, args, color, outputWidth(io)));
   }
   if (traceOut !== undefined) {
     const reports = results.flatMap((s) => (s.report ? [s.report] : []));
     writeTrace(entry, reports, traceOut, args.force, io);
   }
+  const signal = stopSignal();
+  if (signal && results.some((s) => s.stopped === "interrupted")) return SIGNAL_EXIT[signal];
   return results.some((s) => s.report) ? EXIT_VIOLATION : EXIT_INCOMPLETE;
 }
 
 export function simulateCommand(
   io: Io,
   setStatus: (n: number) => void,
+  entry: ModelEntry,
 ): CommandModule<object, SimulateArgs> {
   return {
     command: "simulate",
@@ -234,11 +309,22 @@ export function simulateCommand(
           default: true,
           describe: "report deadlocks (--no-deadlock to ignore them)",
         })
+        .option("max-seconds", {
+          requiresArg: true,
+          coerce: String,
+          describe: BOUND_HELP["max-seconds"].replace("4096 steps", "4096 steps or runs"),
+        })
+        .option("progress", {
+          type: "boolean",
+          describe: "progress line on stderr (default: only when stderr is a terminal)",
+        })
         .example("$0 simulate --variant head-only --runs 1000 --seed 1", "random walks")
         .example("$0 simulate --variant head-only --runs 1 --seed 123", "repeat one run")
         .example("$0 simulate --order 5 --chunk-shift 6 --swarm", "a model too large to check");
-      return withTraceOptions(withModelParameters(b, "simulate")) as unknown as Argv<SimulateArgs>;
+      return withTraceOptions(
+        withModelParameters(b, "simulate", entry),
+      ) as unknown as Argv<SimulateArgs>;
     },
-    handler: (args) => setStatus(runSimulate(args, io)),
+    handler: async (args) => setStatus(await runSimulate(args, io, entry)),
   };
 }

@@ -12,6 +12,7 @@
  * from the model goes through `escapeHtml` (or, in the page, `textContent`).
  */
 import type { Model, SearchResult, Trace, Variable } from "../../engine/index.js";
+import { type Checked, checkedText } from "../checked.js";
 import { deltas, wrap } from "./swimlane.js";
 
 export interface HtmlRun {
@@ -19,6 +20,8 @@ export interface HtmlRun {
   readonly params: Readonly<Record<string, string | number>>;
   readonly model: Model<unknown, unknown>;
   readonly result: SearchResult<unknown>;
+  /** What the run checked, named on the page. */
+  readonly checked?: Checked;
 }
 
 export interface HtmlMeta {
@@ -400,11 +403,13 @@ function runsTable(runs: readonly HtmlRun[]): string {
   ].join("\n");
 }
 
-function noTraceText(result: SearchResult<unknown>): string {
+function noTraceText(result: SearchResult<unknown>, checked: Checked | undefined): string {
   const n = result.stats.distinctStates;
   switch (result.verdict) {
     case "holds":
-      return `holds: every property holds in all ${n} reachable states (complete search).`;
+      return checked
+        ? `holds in all ${n} reachable states (complete search); checked: ${checkedText(checked)}.`
+        : `holds: every property checked holds in all ${n} reachable states (complete search).`;
     case "incomplete":
       return `incomplete (${result.incompleteReason}): the search stopped at a bound after ${n} states; nothing is proved.`;
     default:
@@ -419,9 +424,17 @@ function runSection(run: HtmlRun, i: number, data: RunData | null): string {
     `<section class="run" id="run-${i}" data-testid="run-${i}" data-run="${i}">`,
     `<h2>${escapeHtml(run.title)} <span class="verdict v-${result.verdict}">${escapeHtml(verdictText(result))}</span>${result.property ? ` <span class="prop">${escapeHtml(result.property)}</span>` : ""}</h2>`,
   ];
+  if (run.checked) {
+    parts.push(
+      `<p class="checked" data-testid="checked-${i}">checked: ${escapeHtml(checkedText(run.checked))}</p>`,
+    );
+  }
   if (trace && data) {
     const kind = trace.loopStart === undefined ? "shortest" : "lasso";
-    const switches = trace.switches === undefined ? "" : `, ${trace.switches} context switch(es)`;
+    const switches =
+      trace.switches === undefined
+        ? ""
+        : `, ${trace.switches} context ${trace.switches === 1 ? "switch" : "switches"}`;
     parts.push(
       `<p class="hint">${kind} counterexample: ${trace.steps.length} steps${switches}. Click a step (or focus one and use ↑ ↓) to inspect the state after it; changed variables are marked ●.</p>`,
       `<div class="trace">`,
@@ -430,7 +443,9 @@ function runSection(run: HtmlRun, i: number, data: RunData | null): string {
       `</div>`,
     );
   } else {
-    parts.push(`<p class="no-trace" data-testid="no-trace">${escapeHtml(noTraceText(result))}</p>`);
+    parts.push(
+      `<p class="no-trace" data-testid="no-trace">${escapeHtml(noTraceText(result, run.checked))}</p>`,
+    );
   }
   parts.push(`</section>`);
   return parts.join("\n");

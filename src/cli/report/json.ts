@@ -2,18 +2,22 @@
 
 import type { ModelRun } from "../../../models/registry.js";
 import type { SearchResult } from "../../engine/index.js";
+import { type Checked, checkedJson } from "../checked.js";
 
 export interface RunReport {
   readonly modelName: string;
   readonly run: ModelRun;
   readonly result: SearchResult<unknown>;
+  /** What the run checked (every report names it). */
+  readonly checked?: Checked;
 }
 
-export function runToJson({ modelName, run, result }: RunReport): Record<string, unknown> {
+export function runToJson({ modelName, run, result, checked }: RunReport): Record<string, unknown> {
   const { stats } = result;
   return {
     model: modelName,
     ...run.params,
+    ...(checked ? { checked: checkedJson(checked) } : {}),
     verdict: result.verdict,
     property: result.property,
     explanation: result.explanation,

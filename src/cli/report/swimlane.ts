@@ -6,7 +6,7 @@
 import type { Model, SearchResult, Variable } from "../../engine/index.js";
 
 export interface SwimlaneOptions {
-  /** Total width in columns (default 100). */
+  /** Total width in columns (default 100; the CLI gives the terminal's). */
   readonly width?: number;
   /** Print every variable after each step instead of the changes. */
   readonly fullStates?: boolean;
@@ -17,24 +17,28 @@ const STEP_COL = 4;
 const SEPARATOR = " │ ";
 
 /**
- * Splits text into lines of at most `width` characters: at spaces where
- * possible, else after `(`, `_` or `,` (kernel identifiers are long), else
- * anywhere.
+ * Splits text into lines of at most `width` characters, at spaces only: a
+ * kernel identifier such as `folio_test_writeback(A)` is never split (a
+ * word longer than `width` gets a line of its own).
  */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
-  let rest = text;
-  while (rest.length > width) {
-    let cut = rest.lastIndexOf(" ", width);
-    if (cut <= width / 3) {
-      const soft = Math.max(...["(", "_", ","].map((c) => rest.lastIndexOf(c, width - 1)));
-      cut = soft > width / 3 ? soft + 1 : width;
+  let line = "";
+  for (const word of text.split(" ").filter((w) => w !== "")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
     }
-    lines.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).trimStart();
   }
-  lines.push(rest);
+  lines.push(line);
   return lines;
+}
+
+/** The longest word of `text` (a column is never narrower: words are not split). */
+function longestWord(text: string): number {
+  return Math.max(0, ...text.split(" ").map((w) => w.length));
 }
 
 function pad(text: string, width: number): string {
@@ -81,12 +85,16 @@ function setDelta(before: string, after: string): string {
  * Column widths: each thread's column as wide as its longest label, the
  * widest ones narrowed (labels then wrap) until the row fits `total`.
  */
-function columnWidths(want: readonly number[], total: number): number[] {
+function columnWidths(want: readonly number[], least: readonly number[], total: number): number[] {
   const widths = want.map((w) => Math.max(8, w));
+  const floor = least.map((w) => Math.max(12, w));
   while (widths.reduce((a, b) => a + b, 0) > total) {
-    const max = Math.max(...widths);
-    if (max <= 12) break;
-    widths[widths.indexOf(max)] = max - 1;
+    let widest = -1;
+    widths.forEach((w, i) => {
+      if (w > floor[i]! && (widest < 0 || w > widths[widest]!)) widest = i;
+    });
+    if (widest < 0) break;
+    widths[widest]! -= 1;
   }
   return widths;
 }
@@ -124,10 +132,10 @@ export function swimlane<S, A>(
   const used = new Set(trace.steps.map((s) => s.thread));
   const threads = model.threads.filter((t) => used.has(t));
   for (const t of used) if (!threads.includes(t)) threads.push(t);
+  const labels = (t: string) => trace.steps.filter((s) => s.thread === t).map((s) => s.label);
   const widths = columnWidths(
-    threads.map((t) =>
-      Math.max(t.length, ...trace.steps.filter((s) => s.thread === t).map((s) => s.label.length)),
-    ),
+    threads.map((t) => Math.max(t.length, ...labels(t).map((l) => l.length))),
+    threads.map((t) => Math.max(t.length, ...labels(t).map(longestWord))),
     width - STEP_COL - SEPARATOR.length * (threads.length - 1),
   );
   const row = (cells: readonly string[]) =>

@@ -2,6 +2,8 @@
  * The human report of `check`: one line per run, then the shortest
  * counterexample of each violated run, one step per line.
  */
+import type { ModelRun } from "../../../models/registry.js";
+import { type Checked, checkedText } from "../checked.js";
 import type { RunReport } from "./json.js";
 import { type SwimlaneOptions, swimlane } from "./swimlane.js";
 
@@ -23,11 +25,9 @@ export function table(rows: readonly string[][]): string {
 }
 
 /** The first two parameters (e.g. variant, mapping), then any other that varies between runs. */
-function paramKeys(reports: readonly RunReport[]): string[] {
-  const keys = [...new Set(reports.flatMap((r) => Object.keys(r.run.params)))];
-  return keys.filter(
-    (k, i) => i < 2 || new Set(reports.map((r) => String(r.run.params[k]))).size > 1,
-  );
+function paramKeys(runs: readonly ModelRun[]): string[] {
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))];
+  return keys.filter((k, i) => i < 2 || new Set(runs.map((r) => String(r.params[k]))).size > 1);
 }
 
 /** What the verdict column says: never "holds" for a search cut short. */
@@ -37,14 +37,30 @@ function verdictCell(r: RunReport): string {
   return result.verdict;
 }
 
-export function summaryTable(reports: readonly RunReport[]): string {
-  const keys = paramKeys(reports);
-  const common = reports[0]
-    ? Object.keys(reports[0].run.params).filter((k) => !keys.includes(k))
-    : [];
-  const words = (k: string) => k.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
-  const shared = common.map((k) => `${words(k)} ${reports[0]!.run.params[k]}`).join(", ");
-  const header = [...keys, "verdict", "property", "length", "states", "seconds"];
+const words = (k: string) => k.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+
+/**
+ * The header, known before any search runs: the model with the parameters
+ * all runs share (its configuration), then what is checked.
+ */
+export function summaryHeader(
+  modelName: string,
+  runs: readonly ModelRun[],
+  checked: readonly Checked[] = [],
+): string {
+  const keys = paramKeys(runs);
+  const common = runs[0] ? Object.keys(runs[0].params).filter((k) => !keys.includes(k)) : [];
+  const shared = common.map((k) => `${words(k)} ${runs[0]!.params[k]}`).join(", ");
+  const lines = [`${modelName}${shared ? ` (${shared})` : ""}`];
+  const texts = [...new Set(checked.map(checkedText))];
+  if (texts.length === 1) lines.push(`checked: ${texts[0]}`);
+  return lines.join("\n");
+}
+
+/** One line per run; with `header`, the summary header above it. */
+export function summaryTable(reports: readonly RunReport[], header = true): string {
+  const keys = paramKeys(reports.map((r) => r.run));
+  const head = [...keys, "verdict", "property", "length", "states", "seconds"];
   const rows = reports.map((r) => [
     ...keys.map((k) => String(r.run.params[k] ?? "")),
     verdictCell(r),
@@ -53,8 +69,14 @@ export function summaryTable(reports: readonly RunReport[]): string {
     String(r.result.stats.distinctStates),
     r.result.stats.seconds.toFixed(2),
   ]);
-  const title = `${reports[0]?.modelName ?? ""}${shared ? ` (${shared})` : ""}`;
-  return `${title}\n${table([header, ...rows])}`;
+  const title = header
+    ? `${summaryHeader(
+        reports[0]?.modelName ?? "",
+        reports.map((r) => r.run),
+        reports.flatMap((r) => (r.checked ? [r.checked] : [])),
+      )}\n`
+    : "";
+  return `${title}${table([head, ...rows])}`;
 }
 
 export interface TextOptions extends SwimlaneOptions {
@@ -64,6 +86,13 @@ export interface TextOptions extends SwimlaneOptions {
   readonly quiet?: boolean;
   /** What the search was asked to do, for the summary. */
   readonly mode?: SearchMode;
+  /** Print the summary header (false when it was printed before the search). */
+  readonly header?: boolean;
+}
+
+/** `1 context switch`, `2 context switches`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** The search settings a summary reports. */
@@ -87,7 +116,7 @@ export function runSummary(r: RunReport, mode: SearchMode): string {
   const st = r.result.stats;
   const matched = st.transitions + (st.initialStates ?? 1) - st.distinctStates;
   const kind = mode.liveness
-    ? `breadth-first + fair-cycle search (${mode.fairness} fairness)`
+    ? `breadth-first + fair-cycle search (${mode.fairness === "none" ? "no" : mode.fairness} fairness)`
     : "breadth-first";
   const storage =
     (st.exact ? "exact states" : "64-bit fingerprints") +
@@ -131,17 +160,20 @@ export function traceText(r: RunReport, options: TextOptions = {}): string {
   const { result } = r;
   const trace = result.trace!;
   const what = result.verdict === "deadlock" ? "deadlock" : `${result.property} violated`;
-  const switches = trace.switches === undefined ? "" : `, ${trace.switches} context switches`;
+  const switches =
+    trace.switches === undefined
+      ? ""
+      : `, ${plural(trace.switches, "context switch", "context switches")}`;
   const kind = trace.loopStart === undefined ? (options.kind ?? "shortest") : "lasso";
   return [
     `== ${r.run.title}: ${what} ==`,
-    `${kind} counterexample: ${trace.steps.length} steps${switches}`,
+    `${kind} counterexample: ${plural(trace.steps.length, "step")}${switches}`,
     swimlane(r.run.model, result, options),
   ].join("\n");
 }
 
 export function reportText(reports: readonly RunReport[], options: TextOptions = {}): string {
-  const parts = [summaryTable(reports)];
+  const parts = [summaryTable(reports, options.header !== false)];
   if (options.quiet) return `${parts[0]}\n`;
   for (const r of reports) if (r.result.trace) parts.push(traceText(r, options));
   if (options.mode) {
