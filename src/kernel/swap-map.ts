@@ -104,13 +104,18 @@ function make(slots: readonly number[], clusterOrder: number, huge: number, dire
   }) as SwapMap;
 }
 
+function clusterCount(nslots: number, clusterOrder: number): number {
+  return Math.ceil(nslots / (1 << clusterOrder));
+}
+
 /** A swap device of `nslots` free slots (swapon: every byte 0). */
 export function swapMapCreate(nslots: number, options: SwapMapOptions = {}): SwapMap {
   const clusterOrder = options.clusterOrder ?? 0;
   if (!Number.isInteger(nslots) || nslots < 1) throw new RangeError(`bad slot count ${nslots}`);
   if (!Number.isInteger(clusterOrder) || clusterOrder < 0 || clusterOrder > 8)
     throw new RangeError(`bad cluster order ${clusterOrder}`);
-  if (nslots >> clusterOrder > 31) throw new RangeError("at most 31 clusters");
+  if (clusterOrder > 0 && clusterCount(nslots, clusterOrder) > 31)
+    throw new RangeError("at most 31 clusters");
   return make(new Array<number>(nslots).fill(0), clusterOrder, 0, options.slotCache === "direct");
 }
 
@@ -123,7 +128,11 @@ export function swapMapFrom(
   for (const w of slots)
     if (!Number.isInteger(w) || w < 0 || w >> PARKED_SHIFT > PARKED_MAX)
       throw new RangeError(`bad slot word ${w}`);
-  return make(slots.slice(), m.clusterOrder, options.huge ?? 0, m.direct);
+  const huge = options.huge ?? 0;
+  const clusters = m.clusterOrder === 0 ? 0 : clusterCount(slots.length, m.clusterOrder);
+  if (!Number.isInteger(huge) || huge < 0 || huge >= 2 ** clusters)
+    throw new RangeError(`bad huge mask ${huge} for ${clusters} clusters`);
+  return make(slots.slice(), m.clusterOrder, huge, m.direct);
 }
 
 export function swapMapEquals(a: SwapMap, b: SwapMap): boolean {

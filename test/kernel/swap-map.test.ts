@@ -77,6 +77,11 @@ describe("swapMapCreate / decoding", () => {
     expect(Object.isFrozen(m) && Object.isFrozen(m.slots)).toBe(true);
     expect(() => swapMapCreate(0)).toThrow(RangeError);
     expect(() => swapValueOutside()).toThrow(RangeError);
+    expect(swapMapCreate(64).slots.length).toBe(64); // no clusters, no limit of 31
+    expect(() => swapMapCreate(128, { clusterOrder: 2 })).toThrow(/31 clusters/);
+    expect(() => swapMapFrom([0, 0], { huge: 1 })).toThrow(/huge mask/);
+    expect(() => swapMapFrom([0, 0, 0, 0, 0], { clusterOrder: 2, huge: 4 })).toThrow(/huge mask/);
+    expect(() => swapMapFrom([0x400])).toThrow(/slot word/);
   });
 
   it("decodes count, SWAP_MAP_SHMEM, SWAP_HAS_CACHE and the parked count", () => {
