@@ -9,17 +9,27 @@ export interface CliRun {
 }
 
 export async function runCli(...argv: string[]): Promise<CliRun> {
+  return runCliWith({}, ...argv);
+}
+
+/** As runCli, with a terminal of `columns` (or not), and every write to stdout in `writes`. */
+export async function runCliWith(
+  opts: { columns?: number; stdoutIsTTY?: boolean; writes?: string[] },
+  ...argv: string[]
+): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const status = await main(argv, {
     out: (t) => {
       stdout += t;
+      opts.writes?.push(t);
     },
     err: (t) => {
       stderr += t;
     },
-    stdoutIsTTY: false,
+    stdoutIsTTY: opts.stdoutIsTTY ?? false,
     stderrIsTTY: false,
+    columns: opts.columns,
   });
   return { status, stdout, stderr };
 }

@@ -22,7 +22,13 @@ import { runReplay } from "../../src/cli/commands/replay.js";
 import { runSimulate, type SimulateArgs } from "../../src/cli/commands/simulate.js";
 import type { Io } from "../../src/cli/io.js";
 import { type Model, replayPath, search } from "../../src/engine/index.js";
-import { deriveSeed, mulberry32, SWARM_BIAS, simulate } from "../../src/engine/simulate.js";
+import {
+  deriveSeed,
+  mulberry32,
+  SWARM_BIAS,
+  simulate,
+  simulateAsync,
+} from "../../src/engine/simulate.js";
 import { ParameterError } from "../../src/params.js";
 import { edgeSteps } from "../support/graph-steps.js";
 
@@ -143,6 +149,41 @@ describe("simulate on toy models", () => {
     expect(r.runs).toHaveLength(5);
   });
 
+  it("says why it stopped: a signal (shouldStop) or the time bound; null when it ran out", () => {
+    const stopped = simulate(petersonModel(), {
+      runs: 100,
+      depth: 10,
+      seed: 8,
+      shouldStop: () => true,
+    });
+    expect([stopped.runs.length, stopped.stopped]).toEqual([0, "interrupted"]);
+    const timed = simulate(petersonModel(), { runs: 1e9, depth: 50, seed: 8, maxSeconds: 0.2 });
+    expect(timed.stopped).toBe("max-seconds");
+    expect(timed.runs.length).toBeGreaterThan(0);
+    expect(timed.seconds).toBeLessThan(2);
+    const all = simulate(petersonModel(), { runs: 3, depth: 10, seed: 8 });
+    expect([all.runs.length, all.stopped]).toEqual([3, null]);
+  });
+
+  it("simulateAsync gives the event loop a turn and reports progress", async () => {
+    const seen: number[] = [];
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const r = await simulateAsync(petersonModel(), {
+      runs: 3000,
+      depth: 50,
+      seed: 1,
+      onProgress: (p) => seen.push(p.steps),
+    });
+    clearInterval(timer);
+    expect(r.runs).toHaveLength(3000);
+    expect(seen.length).toBeGreaterThan(5);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(ticks).toBeGreaterThan(0);
+    // The same runs as the synchronous simulation.
+    expect(simulate(petersonModel(), { runs: 3000, depth: 50, seed: 1 }).runs).toEqual(r.runs);
+  });
+
   it("rejects bad options", () => {
     const m = petersonModel();
     expect(() => simulate(m, { runs: -1, depth: 1, seed: 0 })).toThrow(RangeError);
@@ -150,6 +191,7 @@ describe("simulate on toy models", () => {
     expect(() => simulate(m, { runs: 1, depth: Number.NaN, seed: 0 })).toThrow(/depth/);
     expect(() => simulate(m, { runs: 1, depth: 1, seed: 2 ** 32 })).toThrow(/seed/);
     expect(() => simulate(m, { runs: 1, depth: 1, seed: -1 })).toThrow(/seed/);
+    expect(() => simulate(m, { runs: 1, depth: 1, seed: 0, maxSeconds: -1 })).toThrow(/maxSeconds/);
   });
 });
 

@@ -1,7 +1,7 @@
 /** `swapcheck check`: explore every interleaving of a model breadth-first. */
 import { getHeapStatistics } from "node:v8";
 import type { Argv, CommandModule } from "yargs";
-import type { ModelEntry, ModelRun } from "../../../models/registry.js";
+import { DEFAULT_MODEL, type ModelEntry, type ModelRun } from "../../../models/registry.js";
 import {
   checkLivenessAsync,
   type Fairness,
@@ -302,6 +302,26 @@ export async function runCheck(
   return exitStatus(reports);
 }
 
+/** The examples of `check --help`: the scenario's, or the model's own name. */
+function examples(entry: ModelEntry): [string, string][] {
+  if (entry.name !== DEFAULT_MODEL) {
+    return [
+      [`$0 check --model ${entry.name}`, "every interleaving of the model"],
+      [`$0 check --model ${entry.name} --trace-out t.json`, "record the counterexample"],
+    ];
+  }
+  return [
+    ["$0 check", "the seed's case: anon-swap, order 2, every variant"],
+    ["$0 check --variant head-only --trace-out t.json", "record the counterexample"],
+    ["$0 check --variant all --mapping all --order 3", "a row of the verdict table"],
+    ["$0 check --variant swapcache-check --order 1..3", "one run per order"],
+    [
+      "$0 check --variant head-only --threads none --property lookup-progress",
+      "the RCU stall as a lasso",
+    ],
+  ];
+}
+
 export function checkCommand(
   io: Io,
   setStatus: (n: number) => void,
@@ -400,13 +420,7 @@ export function checkCommand(
           default: true,
           describe: "among shortest counterexamples, pick one with the fewest context switches",
         })
-        .example("$0 check", "the seed's case: anon-swap, order 2, every variant")
-        .example("$0 check --variant head-only --trace-out t.json", "record the counterexample")
-        .example("$0 check --variant all --mapping all --order 3", "a row of the verdict table")
-        .example(
-          "$0 check --variant head-only --threads none --property lookup-progress",
-          "the RCU stall as a lasso",
-        );
+        .example(examples(entry));
       return withTraceOptions(withModelParameters(b, "check", entry)) as unknown as Argv<CheckArgs>;
     },
     handler: async (args) => setStatus(await runCheck(args, io, entry)),

@@ -168,9 +168,8 @@ export function proveCommand(
         .option("baseline", {
           type: "string",
           requiresArg: true,
-          describe: `the value of the fix parameter standing for 'no fix' (vacuity witness)${
-            entry.proof ? ` [default: ${entry.proof.baseline}]` : ""
-          }`,
+          ...(entry.proof ? { defaultDescription: entry.proof.baseline } : {}),
+          describe: `the value of --${entry.proof?.fixParameter ?? "the fix parameter"} standing for 'no fix' (the vacuity witness)`,
         })
         .option("liveness", {
           type: "boolean",
@@ -223,9 +222,15 @@ export function proveCommand(
           coerce: String,
           describe: `${BOUND_HELP["max-depth"]}, per search`,
         })
-        .example("$0 prove --variant sibling-check", "does the RFC's fix close the bug?")
-        .example("$0 prove --variant sibling-check --order 1..4 --swapins 2", "a larger matrix")
-        .example("$0 prove --md docs/results.md --force", "regenerate the committed results");
+        .example(
+          entry.name === DEFAULT_MODEL
+            ? [
+                ["$0 prove --variant sibling-check", "does the RFC's fix close the bug?"],
+                ["$0 prove --variant sibling-check --order 1..4 --swapins 2", "a larger matrix"],
+                ["$0 prove --md docs/results.md --force", "regenerate the committed results"],
+              ]
+            : [[`$0 prove --model ${entry.name}`, "the model's proof matrix"]],
+        );
       return withModelParameters(
         b,
         "prove",

@@ -8,7 +8,7 @@
  */
 import { randomInt } from "node:crypto";
 import type { Argv, CommandModule } from "yargs";
-import type { ModelEntry, ModelRun } from "../../../models/registry.js";
+import { DEFAULT_MODEL, type ModelEntry, type ModelRun } from "../../../models/registry.js";
 import {
   type SimulationProgress,
   type SimulationResult,
@@ -318,9 +318,18 @@ export function simulateCommand(
           type: "boolean",
           describe: "progress line on stderr (default: only when stderr is a terminal)",
         })
-        .example("$0 simulate --variant head-only --runs 1000 --seed 1", "random walks")
-        .example("$0 simulate --variant head-only --runs 1 --seed 123", "repeat one run")
-        .example("$0 simulate --order 5 --chunk-shift 6 --swarm", "a model too large to check");
+        .example(
+          entry.name === DEFAULT_MODEL
+            ? [
+                ["$0 simulate --variant head-only --runs 1000 --seed 1", "random walks"],
+                ["$0 simulate --variant head-only --runs 1 --seed 123", "repeat one run"],
+                ["$0 simulate --order 5 --chunk-shift 6 --swarm", "a model too large to check"],
+              ]
+            : [
+                [`$0 simulate --model ${entry.name} --runs 1000 --seed 1`, "random walks"],
+                [`$0 simulate --model ${entry.name} --runs 1 --seed 123`, "repeat one run"],
+              ],
+        );
       return withTraceOptions(
         withModelParameters(b, "simulate", entry),
       ) as unknown as Argv<SimulateArgs>;

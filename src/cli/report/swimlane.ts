@@ -109,7 +109,8 @@ function flow(items: readonly string[], indent: number, width: number): string[]
   let line = "";
   for (const item of items) {
     const piece = line ? `, ${item}` : item;
-    if (line && indent + line.length + piece.length > width) {
+    // One column kept for the comma that ends a wrapped line.
+    if (line && indent + line.length + piece.length + 1 > width) {
       lines.push(`${" ".repeat(indent)}${line},`);
       line = item;
     } else {
