@@ -6,7 +6,7 @@ import type { Invariant } from "./invariant.js";
 import { noUseAfterFree } from "./no-use-after-free.js";
 import { xarrayStructure } from "./xarray-structure.js";
 
-export { asProperty, type Invariant } from "./invariant.js";
+export { type Invariant, invariantProperty } from "./invariant.js";
 
 export const SCENARIO_INVARIANTS: readonly Invariant[] = [
   noUseAfterFree,

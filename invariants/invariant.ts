@@ -5,7 +5,7 @@
  */
 
 import type { ScenarioState, Setup } from "../models/migrate-swapcache/state.js";
-import type { Property } from "../src/engine/index.js";
+import type { PropertyDecl } from "../src/declared/model.js";
 
 export interface Invariant {
   readonly name: string;
@@ -57,20 +57,15 @@ export function fromClauses(
   };
 }
 
-/** A property of the scenario, with its invariant's clauses when it has them. */
-export type ScenarioProperty = Property<ScenarioState> & {
-  readonly clauses?: readonly Clause[];
-};
-
-/** The engine's view of an invariant, bound to one configuration. */
-export function asProperty(inv: Invariant, setup: Setup): ScenarioProperty {
+/** An invariant as a property of a declared model, bound to one configuration. */
+export function invariantProperty(inv: Invariant, setup: Setup): PropertyDecl<ScenarioState> {
   return {
-    ...(inv.clauses ? { clauses: inv.clauses(setup) } : {}),
     name: inv.name,
     kind: "always",
     description: inv.description,
-    holds: (s) => inv.check(s, setup) === null,
-    explain: (s) => inv.check(s, setup) ?? "",
+    clauses: inv.clauses
+      ? inv.clauses(setup).map((c) => c.check)
+      : [(s: ScenarioState) => inv.check(s, setup)],
     reads: inv.reads(setup),
   };
 }

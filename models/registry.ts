@@ -5,18 +5,16 @@
  */
 
 import { SCENARIO_INVARIANTS } from "../invariants/index.js";
+import { adoptPartTable, partTableBuffer } from "../src/declared/parts.js";
 import type { Model } from "../src/engine/index.js";
 import { type ParameterSpec, type RawParams, rejectUnknown } from "../src/params.js";
-import { stepCatalogue } from "./migrate-swapcache/catalogue.js";
-import { compiledScenarioModel } from "./migrate-swapcache/compiled.js";
-import { migrateSwapcacheModel } from "./migrate-swapcache/index.js";
+import { compiledScenarioModel, migrateSwapcacheModel } from "./migrate-swapcache/index.js";
 import {
   PARAMETERS,
   parseScenarioParams,
   SCENARIO_THREADS,
   scenarioRawParams,
 } from "./migrate-swapcache/params.js";
-import { adoptPartTable, makeSetup, partTableBuffer } from "./migrate-swapcache/state.js";
 import { counterGridModel, lockOrderModel, naiveMutexModel, petersonModel } from "./toy/index.js";
 
 /** A model as the CLI sees it: state and action types erased (methods are bivariant). */
@@ -116,23 +114,26 @@ const migrateSwapcache: ModelEntry = {
   shareWithWorkers: () => partTableBuffer(),
   adoptShared: (buffer) => adoptPartTable(buffer as SharedArrayBuffer),
   configure(raw) {
-    return parseScenarioParams("migrate-swapcache", raw).map((p) => ({
-      title: `${p.variant} / ${p.mapping}, order ${p.order}, chunk shift ${p.chunkShift}`,
-      raw: scenarioRawParams(p),
-      params: {
-        variant: p.variant,
-        mapping: p.mapping,
-        order: p.order,
-        chunkShift: p.chunkShift,
-        swapinPage: p.swapinPage ?? "all",
-        swapins: p.swapins,
-        threads: [...p.threads].join(",") || "none",
-      },
-      // The packed, memoising form of the model (same steps, labels, properties).
-      model: compiledScenarioModel(migrateSwapcacheModel(p)),
-      catalogue: stepCatalogue(p, makeSetup(p).swapinNames),
-      fixParameter: "variant",
-    }));
+    return parseScenarioParams("migrate-swapcache", raw).map((p) => {
+      const object = migrateSwapcacheModel(p);
+      return {
+        title: `${p.variant} / ${p.mapping}, order ${p.order}, chunk shift ${p.chunkShift}`,
+        raw: scenarioRawParams(p),
+        params: {
+          variant: p.variant,
+          mapping: p.mapping,
+          order: p.order,
+          chunkShift: p.chunkShift,
+          swapinPage: p.swapinPage ?? "all",
+          swapins: p.swapins,
+          threads: [...p.threads].join(",") || "none",
+        },
+        // The packed, memoising form of the model (same steps, labels, properties).
+        model: compiledScenarioModel(object),
+        catalogue: object.declared.catalogue,
+        fixParameter: "variant",
+      };
+    });
   },
 };
 

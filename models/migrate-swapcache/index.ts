@@ -2,70 +2,77 @@
  * The reference scenario as a model: migrating a large folio that sits in
  * the swap cache (or a page cache), racing with reclaim, writeback
  * completion, swap-in, and optionally reclaim of the destination and reuse
- * of freed frames. See ../../../shared/spec/reference-scenario.md.
+ * of freed frames (docs/kernel.md tells the race in kernel terms).
+ *
+ * This file only assembles the declaration (src/declared/): the state is
+ * declared in state.ts, each thread's path and step table in its own
+ * module, the properties come from invariants/. The layer derives the
+ * packed, memoised form the checker runs.
  */
 
 import { boundedSpin } from "../../invariants/bounded-spin.js";
-import { asProperty, SCENARIO_INVARIANTS } from "../../invariants/index.js";
+import { invariantProperty, SCENARIO_INVARIANTS } from "../../invariants/index.js";
 import { progressProperties } from "../../invariants/progress.js";
-import type { Model, Step } from "../../src/engine/index.js";
-import { threadFootprints } from "./footprint.js";
-import { migrateSteps } from "./migrate.js";
-import type { ScenarioParams } from "./params.js";
-import { reclaimSteps } from "./reclaim.js";
-import { reclaimDstSteps } from "./reclaim-dst.js";
-import { reuseSteps } from "./reuse.js";
 import {
-  encodeState,
+  type CompiledOptions,
+  compiledModel,
+  type Declared,
+  declared,
+  type ModelDecl,
+  objectModel,
+  type ThreadDecl,
+} from "../../src/declared/model.js";
+import { threadFootprints } from "./footprint.js";
+import { MIGRATE_STEPS, migrateSteps } from "./migrate.js";
+import type { ScenarioParams } from "./params.js";
+import { RECLAIM_STEPS, reclaimSteps } from "./reclaim.js";
+import { RECLAIM_DST_STEPS, reclaimDstSteps } from "./reclaim-dst.js";
+import { REUSE_STEPS, reuseSteps } from "./reuse.js";
+import {
   initialStates,
-  knowsParts,
   Migrate,
   makeSetup,
-  packState,
   Reclaim,
+  SCENARIO_STATE,
   type ScenarioState,
   type Setup,
   Shrink,
   Swapin,
-  unpackState,
 } from "./state.js";
-import type { ThreadStep } from "./step.js";
-import { swapinSteps } from "./swapin.js";
+import { SWAPIN_STEPS, swapinSteps } from "./swapin.js";
 import { scenarioVariables } from "./view.js";
-import { writebackSteps } from "./writeback.js";
+import { WRITEBACK_STEPS, writebackSteps } from "./writeback.js";
 
-/** The step's effect, as the engine passes it back to `next`. */
-export type ScenarioAction = ThreadStep["apply"];
+type Fields = typeof SCENARIO_STATE.fields;
 
-interface ThreadDef {
-  readonly name: string;
-  readonly steps: (s: ScenarioState) => ThreadStep[];
-  /** Whether the thread still has work it must finish (for deadlock detection). */
-  readonly unfinished: (s: ScenarioState) => boolean;
-}
-
-function threadDefs(setup: Setup): ThreadDef[] {
+function threads(setup: Setup): ThreadDecl<ScenarioState>[] {
   const { threads } = setup.params;
-  const defs: ThreadDef[] = [];
+  const defs: ThreadDecl<ScenarioState>[] = [];
   if (setup.swapCache) {
     defs.push(
       {
         name: "reclaim",
+        own: "reclaim",
+        table: RECLAIM_STEPS,
         steps: (s) => reclaimSteps(s, setup),
         unfinished: (s) => s.reclaim.pc !== Reclaim.Done,
       },
       // Idle unless a write is in flight: never the cause of a deadlock.
-      { name: "writeback", steps: writebackSteps, unfinished: () => false },
+      { name: "writeback", own: "writebackDone", table: WRITEBACK_STEPS, steps: writebackSteps },
     );
   }
   defs.push({
     name: "migrate",
+    own: "migrate",
+    table: MIGRATE_STEPS,
     steps: (s) => migrateSteps(s, setup),
     unfinished: (s) => s.migrate.pc !== Migrate.Done,
   });
   setup.swapinNames.forEach((name, t) => {
     defs.push({
       name,
+      own: ["swapins", t],
+      table: SWAPIN_STEPS,
       steps: (s) => swapinSteps(s, setup, t),
       unfinished: (s) => s.swapins.get(t)!.pc !== Swapin.Done,
     });
@@ -73,54 +80,88 @@ function threadDefs(setup: Setup): ThreadDef[] {
   if (threads.has("reclaim-dst")) {
     defs.push({
       name: "reclaim-dst",
+      own: "reclaimDst",
+      table: RECLAIM_DST_STEPS,
       steps: (s) => reclaimDstSteps(s, setup),
       // Waiting for B to reach the LRU is idling, not being stuck.
       unfinished: (s) => s.reclaimDst.pc !== Shrink.Isolate && s.reclaimDst.pc !== Shrink.Done,
     });
   }
-  if (threads.has("reuse"))
-    defs.push({ name: "reuse", steps: reuseSteps, unfinished: () => false });
+  if (threads.has("reuse")) {
+    defs.push({ name: "reuse", own: "reuseDone", table: REUSE_STEPS, steps: reuseSteps });
+  }
   return defs;
 }
 
-export function migrateSwapcacheModel(params: ScenarioParams): Model<
-  ScenarioState,
-  ScenarioAction
-> & {
-  readonly setup: Setup;
-} {
+/** The words of the footprints' object names (footprint.ts) in this configuration's layout. */
+function objectWords(d: Declared<Fields, Setup>): (object: string) => readonly number[] {
+  const { layout } = d;
+  const names = SCENARIO_STATE.names as readonly string[];
+  const word = (field: string, i = 0) => layout.at[names.indexOf(field)]! + i;
+  const fixed: Record<string, string> = {
+    reclaim: "reclaim",
+    writeback: "writebackDone",
+    migrate: "migrate",
+    "reclaim-dst": "reclaimDst",
+    reuse: "reuseDone",
+    xa_lock: "xaLock",
+    bug: "bug",
+    xa: "xa",
+  };
+  const swapins = d.decl.config.swapinNames;
+  return (object) => {
+    if (object === "folio:A") return [word("folios", 0)];
+    if (object === "folio:B") return [word("folios", 1)];
+    if (object.startsWith("pte:")) return [word("ptes")];
+    const field = fixed[object];
+    if (field !== undefined) return [word(field)];
+    const t = swapins.indexOf(object.replace(/\.(pc|ref)$/, ""));
+    if (t >= 0) return [word("swapins", t)];
+    throw new Error(`migrate-swapcache: no word for footprint object ${object}`);
+  };
+}
+
+/** The declaration of one configuration. */
+export function scenarioDeclaration(params: ScenarioParams): Declared<Fields, Setup> {
   const setup = makeSetup(params);
-  const defs = threadDefs(setup);
-  const inits = initialStates(setup);
   const footprints = threadFootprints(setup);
-  return {
+  const decl: ModelDecl<Fields, Setup> = {
     name: "migrate-swapcache",
-    setup,
-    threads: defs.map((d) => d.name),
-    initStates: () => inits,
-    actions(s) {
-      const out: Step<ScenarioAction>[] = [];
-      for (const d of defs) {
-        for (const st of d.steps(s)) {
-          out.push({ thread: d.name, name: st.name, label: st.label, action: st.apply });
-        }
-      }
-      return out;
-    },
-    next: (s, apply) => apply(s),
+    config: setup,
+    state: SCENARIO_STATE,
+    init: initialStates(setup),
+    threads: threads(setup),
     properties: [
-      ...SCENARIO_INVARIANTS.map((inv) => asProperty(inv, setup)),
-      ...(params.spinBound > 0 ? [asProperty(boundedSpin, setup)] : []),
+      ...SCENARIO_INVARIANTS.map((inv) => invariantProperty(inv, setup)),
+      ...(params.spinBound > 0 ? [invariantProperty(boundedSpin, setup)] : []),
       ...progressProperties(setup),
     ],
-    // Without symmetry the exact encoding is canonical: one function for both.
-    encode: params.symmetry ? (s) => encodeState(s, true) : packState,
-    pack: packState,
-    unpack: unpackState,
-    unpackable: knowsParts,
-    unfinished: (s) => defs.filter((d) => d.unfinished(s)).map((d) => d.name),
+    symmetry: params.symmetry,
     variables: (s) => scenarioVariables(s, setup),
-    nextFootprint: (s, thread) => footprints.get(thread)!.next(s),
-    futureFootprint: (s, thread) => footprints.get(thread)!.future(s),
+    footprints: {
+      next: (s, thread) => footprints.get(thread)!.next(s),
+      future: (s, thread) => footprints.get(thread)!.future(s),
+      words: (object) => words(object),
+    },
   };
+  const d = declared(decl);
+  const words = objectWords(d);
+  return d;
+}
+
+/** The model as written (states are records): the reference the tests compare with. */
+export function migrateSwapcacheModel(params: ScenarioParams) {
+  const d = scenarioDeclaration(params);
+  return Object.assign(objectModel(d), { setup: d.decl.config, declared: d });
+}
+
+/** What the checker runs: the same declaration, packed and memoised. */
+export function compiledScenarioModel(
+  object: { readonly declared: Declared<Fields, Setup> },
+  options: CompiledOptions = {},
+) {
+  return Object.assign(compiledModel(object.declared, options), {
+    setup: object.declared.decl.config,
+    declared: object.declared,
+  });
 }

@@ -5,6 +5,8 @@
  * (migrate_folio → folio_migrate_mapping, folio_migrate_copy) →
  * migrate_folio_move → migrate_folio_done.
  */
+
+import { stepTable } from "../../src/declared/steps.js";
 import {
   type Folio,
   folioAlloc,
@@ -39,8 +41,73 @@ import {
   type ScenarioState,
   type Setup,
 } from "./state.js";
-import { folioOf, step, type ThreadStep, updateFolio } from "./step.js";
-import { storeOpsOf } from "./store-variants.js";
+import { folioOf, stepMaker, type ThreadStep, updateFolio } from "./step.js";
+import { storeOps, storeOpsOf } from "./store-variants.js";
+
+/** The cursor operations the variant's store contains in this configuration (both RFC branches). */
+function storeOpRole(op: "store" | "next") {
+  return (setup: Setup): "core" | "absent" => {
+    const { params } = setup;
+    const backings =
+      params.mapping === "file"
+        ? [false]
+        : params.mapping === "legacy-pagecache" && params.legacyBacking !== "shmem"
+          ? params.legacyBacking === "file"
+            ? [false]
+            : [true, false]
+          : [true];
+    const found = backings.some((swapbacked) =>
+      [true, false].some((sawSibling) =>
+        storeOps({
+          variant: params.variant,
+          nr: setup.nr,
+          swapbacked,
+          swapcache: setup.swapCache,
+          sawSibling,
+        }).includes(op),
+      ),
+    );
+    return found ? "core" : "absent";
+  };
+}
+
+export const MIGRATE_STEPS = stepTable<
+  Setup,
+  | "folio_isolate_lru"
+  | "get_new_folio"
+  | "folio_lock"
+  | "folio_wait_writeback"
+  | "folio_trylock"
+  | "try_to_migrate"
+  | "folio_migrate_mapping"
+  | "xas_store"
+  | "xas_next"
+  | "folio_ref_unfreeze"
+  | "folio_migrate_copy"
+  | "migrate_folio_move"
+  | "migrate_folio_done"
+  | "do_migrate_range"
+  | "folio_ref_freeze"
+  | "migrate_folio_undo_src"
+>({
+  folio_isolate_lru: "core",
+  get_new_folio: "core",
+  folio_lock: "core",
+  folio_wait_writeback: "core",
+  folio_trylock: "core",
+  try_to_migrate: "core",
+  folio_migrate_mapping: "core",
+  xas_store: storeOpRole("store"),
+  xas_next: storeOpRole("next"),
+  folio_ref_unfreeze: "core",
+  folio_migrate_copy: "core",
+  migrate_folio_move: "core",
+  migrate_folio_done: "core",
+  do_migrate_range: "branch",
+  folio_ref_freeze: "branch",
+  migrate_folio_undo_src: "branch",
+});
+const step = stepMaker(MIGRATE_STEPS);
 
 const setPc = (s: ScenarioState, pc: Migrate) => s.set("migrate", s.migrate.set("pc", pc));
 

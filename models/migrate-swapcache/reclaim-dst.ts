@@ -7,10 +7,18 @@
  * first; a mapped B keeps its extra references, so its refcount cannot be
  * frozen and it stays (the seed's "can stay longer").
  */
+
+import { stepTable } from "../../src/declared/steps.js";
 import { folioIsolateLru, folioTest } from "../../src/kernel/folio.js";
-import { shrinkSteps } from "./shrink.js";
+import { SHRINK_STEPS, shrinkSteps } from "./shrink.js";
 import { FRAME_B, type ScenarioState, type Setup, Shrink } from "./state.js";
-import { folioOf, frameName, step, type ThreadStep, updateFolio } from "./step.js";
+import { folioOf, frameName, stepMaker, type ThreadStep, updateFolio } from "./step.js";
+
+export const RECLAIM_DST_STEPS = stepTable<Setup, "folio_isolate_lru" | keyof typeof SHRINK_STEPS>({
+  folio_isolate_lru: "core",
+  ...SHRINK_STEPS,
+});
+const step = stepMaker(RECLAIM_DST_STEPS);
 
 const setDstPc = (s: ScenarioState, pc: Shrink) => s.set("reclaimDst", s.reclaimDst.set("pc", pc));
 

@@ -2,6 +2,8 @@
  * Reclaim of A: shrink_folio_list() (mm/vmscan.c, v6.6) on the isolated,
  * PTE-mapped anonymous folio A, as in the left column of the seed's table.
  */
+
+import { stepTable } from "../../src/declared/steps.js";
 import {
   folioClear,
   folioPutMany,
@@ -13,9 +15,36 @@ import {
 } from "../../src/kernel/folio.js";
 import { pteFrame, pteKind, ptePage, pteSwap } from "../../src/kernel/page-table.js";
 import { xaMkPointer, xaStoreRange } from "../../src/kernel/xarray.js";
-import { putbackLru, shrinkSteps } from "./shrink.js";
+import { putbackLru, type SHRINK_STEPS, shrinkSteps } from "./shrink.js";
 import { FRAME_A, Reclaim, type ScenarioState, type Setup, Shrink } from "./state.js";
-import { folioOf, step, type ThreadStep, updateFolio } from "./step.js";
+import { folioOf, stepMaker, type ThreadStep, updateFolio } from "./step.js";
+
+/**
+ * The race's path, and the branch where the write finished before pageout()
+ * returned and shrink_folio_list frees A at once (shrink.ts).
+ */
+export const RECLAIM_STEPS = stepTable<
+  Setup,
+  | "folio_trylock"
+  | "add_to_swap"
+  | "try_to_unmap"
+  | "pageout"
+  | "folio_putback_lru"
+  | "shrink_folio_list"
+  | keyof typeof SHRINK_STEPS
+>({
+  folio_trylock: "core",
+  add_to_swap: "core",
+  try_to_unmap: "core",
+  pageout: "core",
+  folio_putback_lru: "core",
+  shrink_folio_list: "branch",
+  __remove_mapping: "branch",
+  __delete_from_swap_cache: "branch",
+  __filemap_remove_folio: () => "absent",
+  free_folio: "branch",
+});
+const step = stepMaker(RECLAIM_STEPS);
 
 const setPc = (s: ScenarioState, pc: Reclaim) => s.set("reclaim", s.reclaim.set("pc", pc));
 

@@ -5,9 +5,13 @@
  * succeeds on it and the lookup returns it.
  */
 import { List } from "immutable";
+import { stepTable } from "../../src/declared/steps.js";
 import { folioAlloc } from "../../src/kernel/folio.js";
-import { recycledData, type ScenarioState } from "./state.js";
-import { frameName, step, type ThreadStep, updateFolio } from "./step.js";
+import { recycledData, type ScenarioState, type Setup } from "./state.js";
+import { frameName, stepMaker, type ThreadStep, updateFolio } from "./step.js";
+
+export const REUSE_STEPS = stepTable<Setup, "alloc_pages">({ alloc_pages: "core" });
+const step = stepMaker(REUSE_STEPS);
 
 export function reuseSteps(s: ScenarioState): ThreadStep[] {
   if (s.reuseDone) return [];

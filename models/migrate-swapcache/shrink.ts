@@ -5,6 +5,8 @@
  * or page cache) → unlock and free. Used by reclaim of A (when its write
  * finished before pageout returned) and by the optional reclaim of B.
  */
+
+import { stepTable } from "../../src/declared/steps.js";
 import {
   folioClear,
   folioFreeFrozen,
@@ -25,7 +27,23 @@ import {
   xasStore,
 } from "../../src/kernel/xarray.js";
 import { type ScenarioState, type Setup, Shrink, VmBug, type XaLockHolder } from "./state.js";
-import { folioOf, frameName, step, type ThreadStep, updateFolio } from "./step.js";
+import { folioOf, frameName, stepMaker, type ThreadStep, updateFolio } from "./step.js";
+
+/** The freeing path's steps (core when it is the thread's purpose: reclaim of B). */
+export const SHRINK_STEPS = stepTable<Setup, ShrinkStepName>({
+  folio_trylock: "core",
+  __remove_mapping: "core",
+  __delete_from_swap_cache: (setup) => (setup.swapCache ? "core" : "absent"),
+  __filemap_remove_folio: (setup) => (setup.swapCache ? "absent" : "core"),
+  free_folio: "core",
+});
+type ShrinkStepName =
+  | "folio_trylock"
+  | "__remove_mapping"
+  | "__delete_from_swap_cache"
+  | "__filemap_remove_folio"
+  | "free_folio";
+const step = stepMaker(SHRINK_STEPS);
 
 /** The shadow entry workingset_eviction() leaves in place of a reclaimed folio. */
 export const SHADOW = xaMkValue(1);

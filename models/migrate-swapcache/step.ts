@@ -1,22 +1,16 @@
 /** What every thread module of the scenario returns, and small shared helpers. */
+import { type ThreadStep as Step, type StepTable, stepsOf } from "../../src/declared/steps.js";
 import type { Folio } from "../../src/kernel/folio.js";
-import type { ScenarioState } from "./state.js";
+import type { ScenarioState, Setup } from "./state.js";
 
 /** One enabled step of a thread: the kernel function it stands for and its effect. */
-export interface ThreadStep {
-  /** The kernel function (stable; coverage is counted per name). */
-  readonly name: string;
-  /** The function with its essential arguments, as a report shows it. */
-  readonly label: string;
-  readonly apply: (s: ScenarioState) => ScenarioState;
-}
+export type ThreadStep = Step<ScenarioState>;
 
-export function step(
-  name: string,
-  label: string,
-  apply: (s: ScenarioState) => ScenarioState,
-): ThreadStep {
-  return { name, label, apply };
+/** A thread module's step constructor: only the names of its step table. */
+export function stepMaker<K extends string>(
+  table: StepTable<Setup, K>,
+): (name: K, label: string, apply: (s: ScenarioState) => ScenarioState) => ThreadStep {
+  return stepsOf<ScenarioState, K>(table as StepTable<never, K>);
 }
 
 /** A (frame 0) or B (frame 1); a recycled frame gets a prime per reallocation. */

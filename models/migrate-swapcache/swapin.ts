@@ -16,6 +16,8 @@
  * mapped B cannot be frozen by reclaim. folio_free_swap()/swap_free() after
  * mapping are not modelled (swap not full, read fault: no early free).
  */
+
+import { stepTable } from "../../src/declared/steps.js";
 import {
   folioCovers,
   folioPut,
@@ -35,7 +37,44 @@ import {
 import { xaIsPointer, xaLoad, xaToPointer } from "../../src/kernel/xarray.js";
 import { describeEntry } from "./describe.js";
 import { type ScenarioState, type Setup, Swapin, SwapinThread } from "./state.js";
-import { folioOf, frameName, step, type ThreadStep, updateFolio } from "./step.js";
+import { folioOf, frameName, stepMaker, type ThreadStep, updateFolio } from "./step.js";
+
+const onSwapCache = (setup: Setup) => (setup.swapCache ? "core" : "absent");
+const onPageCache = (setup: Setup) => (setup.swapCache ? "absent" : "core");
+
+/** do_swap_page's path (anon-swap) or filemap_fault's (the page-cache mappings). */
+export const SWAPIN_STEPS = stepTable<
+  Setup,
+  | "do_swap_page"
+  | "filemap_fault"
+  | "filemap_get_entry"
+  | "folio_try_get_rcu"
+  | "xas_reload"
+  | "folio_lock"
+  | "do_swap_page:recheck"
+  | "filemap_fault:recheck"
+  | "set_pte_at"
+  | "folio_unlock"
+  | "handle_mm_fault"
+  | "pte_same"
+>({
+  do_swap_page: onSwapCache,
+  filemap_fault: onPageCache,
+  filemap_get_entry: "core",
+  folio_try_get_rcu: "core",
+  xas_reload: "core",
+  folio_lock: "core",
+  "do_swap_page:recheck": onSwapCache,
+  "filemap_fault:recheck": onPageCache,
+  set_pte_at: "core",
+  folio_unlock: "core",
+  handle_mm_fault: "branch",
+  pte_same: "branch",
+});
+const step = stepMaker(SWAPIN_STEPS);
+
+/** The fault handler the lookup runs under. */
+type FaultFn = "do_swap_page" | "filemap_fault";
 
 export function swapinSteps(s: ScenarioState, setup: Setup, t: number): ThreadStep[] {
   const me = s.swapins.get(t)!;
@@ -43,7 +82,7 @@ export function swapinSteps(s: ScenarioState, setup: Setup, t: number): ThreadSt
     s.set("swapins", s.swapins.set(t, SwapinThread.patch(s.swapins.get(t)!, patch)));
   const x = me.folio;
   const xName = x >= 0 ? frameName(s, x) : "?";
-  const fn = setup.swapCache ? "do_swap_page" : "filemap_fault";
+  const fn = setup.swapCache ? ("do_swap_page" as const) : ("filemap_fault" as const);
 
   switch (me.pc) {
     case Swapin.Fault: {
@@ -194,7 +233,7 @@ function faultStepsOf(
   setup: Setup,
   t: number,
   j: number,
-  fn: string,
+  fn: FaultFn,
   set: SetSwapin,
 ): ThreadStep[] {
   const pte = s.ptes.get(j)!;
@@ -223,7 +262,7 @@ function faultSteps(
   s: ScenarioState,
   setup: Setup,
   j: number,
-  fn: string,
+  fn: FaultFn,
   set: SetSwapin,
 ): ThreadStep[] {
   const pte = s.ptes.get(j)!;
@@ -271,7 +310,7 @@ function recheckStep(
   setup: Setup,
   me: SwapinThread,
   xName: string,
-  fn: string,
+  fn: FaultFn,
   set: SetSwapin,
 ): ThreadStep {
   const f = folioOf(s, me.folio);
@@ -280,10 +319,12 @@ function recheckStep(
     : f.mapping === MAPPING.file && folioCovers(f, me.index);
   const what = setup.swapCache ? "swapcache && swap entry matches" : "folio->mapping == mapping";
   if (ok) {
-    return step(`${fn}:recheck`, `recheck ${xName}: ${what}`, (s) => set(s, { pc: Swapin.Map }));
+    return step(`${fn}:recheck` as const, `recheck ${xName}: ${what}`, (s) =>
+      set(s, { pc: Swapin.Map }),
+    );
   }
   return step(
-    `${fn}:recheck`,
+    `${fn}:recheck` as const,
     `recheck ${xName} fails (not ${what}): unlock, put, retry fault`,
     (s) =>
       set(

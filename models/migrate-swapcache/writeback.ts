@@ -3,9 +3,16 @@
  * (end_swap_bio_write → folio_end_writeback). It can end at any time after
  * submission, which is what lets migration's folio_wait_writeback pass.
  */
+
+import { stepTable } from "../../src/declared/steps.js";
 import { folioClear, folioTest } from "../../src/kernel/folio.js";
-import { FRAME_A, type ScenarioState } from "./state.js";
-import { folioOf, step, type ThreadStep, updateFolio } from "./step.js";
+import { FRAME_A, type ScenarioState, type Setup } from "./state.js";
+import { folioOf, stepMaker, type ThreadStep, updateFolio } from "./step.js";
+
+export const WRITEBACK_STEPS = stepTable<Setup, "folio_end_writeback">({
+  folio_end_writeback: "core",
+});
+const step = stepMaker(WRITEBACK_STEPS);
 
 export function writebackSteps(s: ScenarioState): ThreadStep[] {
   if (s.writebackDone || !folioTest(folioOf(s, FRAME_A), "writeback")) return [];

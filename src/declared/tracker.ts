@@ -1,0 +1,102 @@
+/**
+ * Observed footprints: a state that records which packed words (parts) the
+ * code reading it looks at. A step's result depends only on the parts it
+ * read, so the compiled model (compile.ts) memoises it under their ids, and
+ * the footprint checks (checks.ts) compare what a step touched with what a
+ * model declares for partial-order reduction.
+ *
+ * The tracked state is a Proxy of the declared record: reading a field
+ * records its word; a list of parts is itself tracked per element (`get(j)`
+ * records one word, anything that walks the list records them all).
+ * Whatever is derived from a tracked state with `set` is tracked too, with
+ * the same record, so that reads after an update are still seen.
+ */
+import type { List } from "immutable";
+import type { Layout } from "./state.js";
+
+/** The words read, in the order first read. */
+export class Reads {
+  readonly order: number[] = [];
+  private readonly seen = new Set<number>();
+
+  add(word: number): void {
+    if (!this.seen.has(word)) {
+      this.seen.add(word);
+      this.order.push(word);
+    }
+  }
+
+  addRange(from: number, width: number): void {
+    for (let w = from; w < from + width; w++) this.add(w);
+  }
+
+  sorted(): number[] {
+    return [...this.order].sort((a, b) => a - b);
+  }
+}
+
+const TRACKED = Symbol("tracked");
+
+/** The plain record behind a tracked state (or the state itself). */
+export function untracked<S>(s: S): S {
+  if (s === null || typeof s !== "object") return s;
+  return ((s as { [TRACKED]?: S })[TRACKED] ?? s) as S;
+}
+
+/** `state` as a Proxy that records the words it reads into `reads`. */
+export function tracked<S extends object>(
+  state: S,
+  names: readonly string[],
+  listFields: ReadonlySet<string>,
+  layout: Layout,
+  reads: Reads,
+): S {
+  const index = new Map(names.map((n, i) => [n, i]));
+  const wrapList = (list: List<unknown>, at: number): List<unknown> =>
+    new Proxy(list, {
+      get(target, prop, receiver) {
+        if (prop === TRACKED) return target;
+        if (prop === "size") return target.size;
+        if (prop === "get") {
+          return (j: number, notSet?: unknown) => {
+            if (j >= 0 && j < target.size) reads.add(at + j);
+            return target.get(j, notSet);
+          };
+        }
+        if (prop === "set") {
+          return (j: number, v: unknown) => wrapList(target.set(j, v), at);
+        }
+        // Anything else walks the list: every element is read.
+        reads.addRange(at, target.size);
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+  const wrap = (s: S): S =>
+    new Proxy(s, {
+      get(target, prop) {
+        if (prop === TRACKED) return target;
+        if (typeof prop === "string") {
+          const i = index.get(prop);
+          if (i !== undefined) {
+            const at = layout.at[i]!;
+            const v = (target as Record<string, unknown>)[prop];
+            if (listFields.has(prop)) return wrapList(v as List<unknown>, at);
+            reads.add(at);
+            return v;
+          }
+          if (prop === "set") {
+            return (key: string, value: unknown) => {
+              const plain = untracked(value);
+              return wrap((target as unknown as { set(k: string, v: unknown): S }).set(key, plain));
+            };
+          }
+        }
+        // Any other use of the whole record (equals, toJS, merge...): everything is read.
+        reads.addRange(0, layout.words);
+        const v = Reflect.get(target, prop, target);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+  return wrap(state);
+}
