@@ -4,15 +4,18 @@
  * `swapcheck list`.
  */
 
-import { SCENARIO_INVARIANTS } from "../invariants/index.js";
+import { boundedSpin } from "../invariants/bounded-spin.js";
+import { compiledModel, type Declared } from "../src/declared/model.js";
 import { adoptPartTable, partTableBuffer } from "../src/declared/parts.js";
+import type { Fields } from "../src/declared/state.js";
 import type { Model } from "../src/engine/index.js";
 import { type ParameterSpec, type RawParams, rejectUnknown } from "../src/params.js";
-import { compiledScenarioModel, migrateSwapcacheModel } from "./migrate-swapcache/index.js";
+import { scenarioDeclaration } from "./migrate-swapcache/index.js";
 import {
   PARAMETERS,
   parseScenarioParams,
   SCENARIO_THREADS,
+  type ScenarioParams,
   scenarioRawParams,
 } from "./migrate-swapcache/params.js";
 import { counterGridModel, lockOrderModel, naiveMutexModel, petersonModel } from "./toy/index.js";
@@ -91,14 +94,75 @@ function toyEntry(name: string, summary: string, build: () => AnyModel): ModelEn
   };
 }
 
-const migrateSwapcache: ModelEntry = {
+/**
+ * One registration of a model built on the declared-state layer: its
+ * parameters and how they select configurations, and its declaration per
+ * configuration. The layer gives the rest: the compiled model the checker
+ * runs, the step catalogue (from the threads' step tables), the threads
+ * and properties `list` shows (from the default configuration's
+ * declaration), and the part ids the workers of a parallel search share.
+ */
+export interface DeclaredRegistration<P> {
+  readonly name: string;
+  readonly version: number;
+  readonly summary: string;
+  readonly parameters: readonly ParameterSpec[];
+  /** Every thread a configuration may have, with one line (a default configuration may not show all). */
+  readonly threads: readonly { readonly name: string; readonly description: string }[];
+  /** The configurations these parameters select; throws ParameterError on bad ones. */
+  parse(raw: RawParams): P[];
+  /** The parameters, as the user would write them, of one configuration. */
+  raw(p: P): RawParams;
+  /** One line naming a configuration. */
+  title(p: P): string;
+  /** The configuration's parameters as reports show them. */
+  shown(p: P): Readonly<Record<string, string | number>>;
+  declare(p: P): Declared<Fields, unknown>;
+  /** Properties a configuration has only on request (e.g. a bound), for `list`. */
+  readonly optionalProperties?: readonly { readonly name: string; readonly description: string }[];
+  readonly proof?: ModelProof & { readonly fixParameter: string };
+}
+
+export function declaredEntry<P>(r: DeclaredRegistration<P>): ModelEntry {
+  const sample = r.declare(r.parse({})[0]!).decl;
+  return {
+    name: r.name,
+    version: r.version,
+    summary: r.summary,
+    parameters: r.parameters,
+    threads: r.threads,
+    properties: [
+      ...sample.properties.map((p) => ({ name: p.name, description: p.description })),
+      ...(r.optionalProperties ?? []),
+    ],
+    ...(r.proof ? { proof: r.proof } : {}),
+    // Part ids live in shared memory: workers adopt the main thread's.
+    shareWithWorkers: () => partTableBuffer(),
+    adoptShared: (buffer) => adoptPartTable(buffer as SharedArrayBuffer),
+    configure(raw) {
+      return r.parse(raw).map((p) => {
+        const d = r.declare(p);
+        return {
+          title: r.title(p),
+          raw: r.raw(p),
+          params: r.shown(p),
+          model: compiledModel(d) as AnyModel,
+          catalogue: d.catalogue,
+          ...(r.proof ? { fixParameter: r.proof.fixParameter } : {}),
+        };
+      });
+    },
+  };
+}
+
+const migrateSwapcache: ModelEntry = declaredEntry<ScenarioParams>({
   name: "migrate-swapcache",
   version: 1,
   summary:
     "the seed's race: folio_migrate_mapping on a large folio in the swap cache vs reclaim and swap-in",
   parameters: PARAMETERS,
   threads: SCENARIO_THREADS,
-  properties: SCENARIO_INVARIANTS.map((i) => ({ name: i.name, description: i.description })),
+  optionalProperties: [{ name: boundedSpin.name, description: boundedSpin.description }],
   proof: {
     matrix: {
       variant: "all",
@@ -110,32 +174,20 @@ const migrateSwapcache: ModelEntry = {
     fixParameter: "variant",
     baseline: "head-only",
   },
-  // Part ids (state.ts) live in shared memory: workers adopt the main thread's.
-  shareWithWorkers: () => partTableBuffer(),
-  adoptShared: (buffer) => adoptPartTable(buffer as SharedArrayBuffer),
-  configure(raw) {
-    return parseScenarioParams("migrate-swapcache", raw).map((p) => {
-      const object = migrateSwapcacheModel(p);
-      return {
-        title: `${p.variant} / ${p.mapping}, order ${p.order}, chunk shift ${p.chunkShift}`,
-        raw: scenarioRawParams(p),
-        params: {
-          variant: p.variant,
-          mapping: p.mapping,
-          order: p.order,
-          chunkShift: p.chunkShift,
-          swapinPage: p.swapinPage ?? "all",
-          swapins: p.swapins,
-          threads: [...p.threads].join(",") || "none",
-        },
-        // The packed, memoising form of the model (same steps, labels, properties).
-        model: compiledScenarioModel(object),
-        catalogue: object.declared.catalogue,
-        fixParameter: "variant",
-      };
-    });
-  },
-};
+  parse: (raw) => parseScenarioParams("migrate-swapcache", raw),
+  raw: scenarioRawParams,
+  title: (p) => `${p.variant} / ${p.mapping}, order ${p.order}, chunk shift ${p.chunkShift}`,
+  shown: (p) => ({
+    variant: p.variant,
+    mapping: p.mapping,
+    order: p.order,
+    chunkShift: p.chunkShift,
+    swapinPage: p.swapinPage ?? "all",
+    swapins: p.swapins,
+    threads: [...p.threads].join(",") || "none",
+  }),
+  declare: (p) => scenarioDeclaration(p) as unknown as Declared<Fields, unknown>,
+});
 
 /**
  * The model of run `index` of `configure(raw)`, with only the properties

@@ -32,7 +32,7 @@ describe("migrate-swapcache explores what it did before the declared-state layer
     "%s",
     (_name, r) => {
       const [run] = findModel("migrate-swapcache")!.configure(r.raw);
-      const result = search(run!.model, { por: r.por });
+      const result = search(run!.model, { partialOrder: r.por });
       expect({
         verdict: result.verdict,
         property: result.property,

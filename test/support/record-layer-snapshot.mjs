@@ -25,7 +25,7 @@ const out = [];
 for (const raw of cells) {
   for (const por of [false, true]) {
     const [run] = entry.configure(raw);
-    const r = search(run.model, { por });
+    const r = search(run.model, { partialOrder: por });
     out.push({
       raw,
       por,
