@@ -14,7 +14,13 @@ const entry = findModel("migrate-swapcache");
 const cells = [];
 for (const order of ["1", "2", "3"])
   for (const shift of ["2", "3"])
-    for (const variant of ["per-page", "head-only", "sibling-check", "swapbacked-check", "swapcache-check"])
+    for (const variant of [
+      "per-page",
+      "head-only",
+      "sibling-check",
+      "swapbacked-check",
+      "swapcache-check",
+    ])
       for (const mapping of ["anon-swap", "shmem", "file", "legacy-pagecache"])
         cells.push({ variant, mapping, order, "chunk-shift": shift });
 for (const variant of ["head-only", "swapcache-check"]) {
