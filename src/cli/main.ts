@@ -122,6 +122,11 @@ function isEntryPoint(): boolean {
 if (isEntryPoint()) {
   const debug = process.argv.includes("--debug");
   installSignalHandlers();
+  // A reader that stops early (`| head`): stop quietly, as other command-line tools do.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   main(
     process.argv.slice(2).filter((a) => a !== "--debug"),
     processIo,

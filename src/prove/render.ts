@@ -19,12 +19,18 @@ export interface Matrix {
 const words = (k: string) => k.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
 
 /** Arranges cells by their parameters. */
-export function arrange(cells: readonly Cell[]): Matrix {
+/** Which parameters make the rows, the columns and the groups (those that vary besides). */
+function matrixKeys(cells: readonly Pick<Cell, "run">[]) {
   const keys = Object.keys(cells[0]?.run.params ?? {});
   const rowKey = cells[0]?.run.fixParameter ?? keys[0] ?? "";
   const colKey = keys.find((k) => k !== rowKey) ?? "";
   const varies = (k: string) => new Set(cells.map((c) => String(c.run.params[k]))).size > 1;
   const groupKeys = keys.filter((k) => k !== rowKey && k !== colKey && varies(k));
+  return { keys, rowKey, colKey, groupKeys };
+}
+
+export function arrange(cells: readonly Cell[]): Matrix {
+  const { keys, rowKey, colKey, groupKeys } = matrixKeys(cells);
   const groups = new Map<string, Cell[]>();
   // Without varying parameters, name the group by the shared order and chunk shift.
   const labelKeys =
@@ -48,8 +54,11 @@ export function arrange(cells: readonly Cell[]): Matrix {
  * rows, columns nor groups, e.g. swap-ins and threads) and what the cells
  * checked: the line above the tables.
  */
-export function configuration(cells: readonly Cell[], model?: string): string[] {
-  const m = arrange(cells);
+export function configuration(
+  cells: readonly Pick<Cell, "run" | "checked">[],
+  model?: string,
+): string[] {
+  const m = matrixKeys(cells);
   const first = cells[0];
   if (!first) return [];
   const keys = Object.keys(first.run.params).filter(
@@ -146,9 +155,15 @@ function totalsLine(cells: readonly Cell[]): string {
   );
 }
 
-export function proveText(cells: readonly Cell[], verbose: boolean, model?: string): string {
+/** The matrix as text; `header` false when the configuration was printed before the searches. */
+export function proveText(
+  cells: readonly Cell[],
+  verbose: boolean,
+  model?: string,
+  header = true,
+): string {
   const m = arrange(cells);
-  const out: string[] = cells.length > 0 ? [...configuration(cells, model), ""] : [];
+  const out: string[] = header && cells.length > 0 ? [...configuration(cells, model), ""] : [];
   for (const g of m.groups) {
     out.push(`== ${g.label} ==`, table(grid(m, g.cells)), "");
   }

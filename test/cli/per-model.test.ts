@@ -221,8 +221,27 @@ const proveArgs = (over: Record<string, unknown> = {}): ProveArgs => ({
 
 describe("prove --model", () => {
   it("runs the model's own matrix with its baseline as the vacuity witness", async () => {
+    const writes: string[] = [];
     const io = capture();
-    expect(await runProve(proveArgs(), io, lockEntry)).toBe(0);
+    const out = io.out;
+    expect(
+      await runProve(
+        proveArgs(),
+        {
+          ...io,
+          out: (t) => {
+            writes.push(t);
+            out(t);
+          },
+        },
+        lockEntry,
+      ),
+    ).toBe(0);
+    // The configuration is printed before the searches, once.
+    expect(writes[0]).toBe(
+      "toy-lock (rounds 1)\nchecked: invariants mutual-exclusion; deadlock; no liveness\n\n",
+    );
+    expect(io.stdout().match(/^checked:/gm)).toHaveLength(1);
     expect(io.stdout()).toMatch(/^toy-lock \(rounds 1\)$/m);
     expect(io.stdout()).toMatch(/^checked: invariants mutual-exclusion; deadlock; no liveness$/m);
     expect(io.stdout()).toMatch(/^peterson +proved$/m);
@@ -373,9 +392,13 @@ describe("every result names what it checked", () => {
 });
 
 describe("polish", () => {
-  it("--color forces colour into a pipe; without it a pipe gets none", async () => {
+  it("--color forces colour into a pipe; without it a pipe gets none (replay too)", async () => {
     expect((await runCli("check", "--model", "naive-mutex", "--color")).stdout).toContain("\x1b[");
     expect((await runCli("check", "--model", "naive-mutex")).stdout).not.toContain("\x1b[");
+    const file = join(dir, "colour.json");
+    await runCli("check", "--model", "naive-mutex", "--trace-out", file);
+    expect((await runCli("replay", file, "--color")).stdout).toContain("\x1b[");
+    expect((await runCli("replay", file, "--no-color")).stdout).not.toContain("\x1b[");
   });
 
   it("traces wrap at the terminal's width, never inside an identifier", async () => {

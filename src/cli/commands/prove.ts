@@ -12,7 +12,7 @@ import type { Argv, CommandModule } from "yargs";
 import { DEFAULT_MODEL, type ModelEntry, type ModelProof } from "../../../models/registry.js";
 import { ParameterError, type RawParams } from "../../params.js";
 import { type Cell, matrixRuns, proveExitStatus, proveMatrix } from "../../prove/matrix.js";
-import { proveJson, proveMarkdown, proveText } from "../../prove/render.js";
+import { configuration, proveJson, proveMarkdown, proveText } from "../../prove/render.js";
 import { checkedBy, isLiveness, requireSomethingChecked } from "../checked.js";
 import { SIGNAL_EXIT, stopSignal } from "../interrupt.js";
 import type { Io } from "../io.js";
@@ -116,16 +116,23 @@ export async function runProve(
     entry.configure({ ...run.raw, [fix]: baseline });
   }
   if (runs.length === 0) throw new ParameterError("the matrix is empty");
-  requireSomethingChecked(
-    runs.map((r) =>
-      checkedBy(r.model, {
-        liveness: args.liveness && r.model.properties.some(isLiveness),
-        deadlock: args.deadlock,
-        fairness,
-      }),
-    ),
+  const checked = runs.map((r) =>
+    checkedBy(r.model, {
+      liveness: args.liveness && r.model.properties.some(isLiveness),
+      deadlock: args.deadlock,
+      fairness,
+    }),
   );
+  requireSomethingChecked(checked);
   if (args.md !== undefined) checkWritable("--md", args.md, args.force);
+  // The configuration first, so that a pipe shows what is being proved before the searches end.
+  if (!args.json) {
+    const header = configuration(
+      runs.map((run, i) => ({ run, checked: checked[i]! })),
+      entry.name,
+    );
+    io.out(`${header.join("\n")}\n\n`);
+  }
   const showProgress = args.progress ?? io.stderrIsTTY;
   const cells: Cell[] = await proveMatrix(entry, configs, {
     baseline,
@@ -141,7 +148,7 @@ export async function runProve(
     },
   });
   if (showProgress) io.err("\r\x1b[K");
-  io.out(args.json ? proveJson(cells) : proveText(cells, args.verbose, entry.name));
+  io.out(args.json ? proveJson(cells) : proveText(cells, args.verbose, entry.name, false));
   if (args.md !== undefined) {
     const md = proveMarkdown(cells, {
       command: commandLine(entry, args),

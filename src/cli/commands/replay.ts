@@ -221,6 +221,11 @@ export function replayCommand(
         .positional("file", { type: "string", describe: "the trace file", demandOption: true })
         .option("json", { type: "boolean", default: false, describe: "print one JSON document" })
         .option("full-states", { type: "boolean", default: false, describe: "print whole states" })
+        .option("color", {
+          type: "boolean",
+          describe:
+            "colour (default: on a terminal without NO_COLOR; --color forces it, --no-color never)",
+        })
         .example(
           "$0 replay head-only.json",
           "replay a recorded counterexample",
