@@ -34,6 +34,8 @@ export function partKind<T>(name: string, encode: (value: T, out: number[]) => v
 }
 
 const ID = Symbol("partId");
+/** Ids of frozen part objects, which cannot carry ID. */
+const frozenIds = new WeakMap<object, number>();
 const partIds = new Map<string, number>();
 const partObjects: unknown[] = [];
 let table = SharedPartTable.create();
@@ -53,7 +55,10 @@ export function adoptPartTable(buffer: SharedArrayBuffer): void {
 /** The id of a part value (computed once per object and kept with it). */
 export function partId<T>(kind: PartKind<T>, part: T): number {
   const holder = part as T & { [ID]?: number };
-  const known = (recordMemo(part as object) as number | undefined) ?? holder[ID];
+  const known =
+    (recordMemo(part as object) as number | undefined) ??
+    holder[ID] ??
+    frozenIds.get(part as object);
   if (known !== undefined) return known;
   const code: number[] = [kindNumbers.get(kind.name)!];
   kind.encode(part, code);
@@ -69,7 +74,10 @@ export function partId<T>(kind: PartKind<T>, part: T): number {
     partObjects[id] = part;
   }
   // A fast record keeps it in its own cache; anything else (a List) under ID.
-  if (!setRecordMemo(part as object, id)) holder[ID] = id;
+  if (!setRecordMemo(part as object, id)) {
+    if (Object.isExtensible(part)) holder[ID] = id;
+    else frozenIds.set(part as object, id);
+  }
   return id;
 }
 
