@@ -183,7 +183,7 @@ export function runReplay(args: ReplayArgs, io: Io): number {
   const { verdict, property } = judged;
   if (args.json) {
     io.out(
-      `${JSON.stringify({ file: args.file, replayed: true, verdict, property, length: trace.steps.length, checked: meta.checked ?? null })}\n`,
+      `${JSON.stringify({ file: args.file, replayed: true, verdict, property, length: trace.steps.length, ...(meta.checked ? { checked: meta.checked } : {}) })}\n`,
     );
   } else {
     io.out(`${args.file}: ${trace.steps.length} steps replay on ${meta.model} (${run.title})\n`);
