@@ -16,16 +16,27 @@
  * - allocation failure (xas_nomem, -ENOMEM) and other error states;
  * - xas_find*, xas_pause, xa_store_range, xas_split and multi-order cursor forms other than
  *   XA_STATE_ORDER + xas_store / xas_create_range;
- * - the xas_descend() XA_RETRY_ENTRY case (a sibling naming a node), only reachable while
- *   xas_split() runs: it throws here.
+ * - xas_split() (not ported).
  *
  * Kernel behaviour reproduced on purpose (pinned down in test/kernel/xarray.test.ts):
  * - xas_load() on a walked cursor is xas_reload(): it resolves a sibling but leaves xa_offset;
  * - xas_store() through a cursor that xas_next() moved onto a sibling slot replaces just that
  *   slot (the multi-index entry falls apart) and counts +1 nr_values per such store;
  * - xas_create_range() loses its place over a multi-index entry held in a node with
- *   0 < shift < the range's shift; where the kernel would dereference NULL or read past
- *   node->slots, the model throws.
+ *   0 < shift < the range's shift;
+ * - node->count and node->nr_values are unsigned chars, xa_offset too: they wrap;
+ * - a sibling naming a node (xas_next onto a sibling slot, then xas_store, at S = 3):
+ *   xas_descend() returns XA_RETRY_ENTRY and xa_load() would spin on it forever.
+ *
+ * Kernel BUGs. Where the kernel (built with XA_DEBUG, as tools/testing/radix-tree builds it)
+ * would hit XA_NODE_BUG_ON / BUG_ON, would livelock, or would go on with data it never set
+ * (xas_create_range() climbing past the top node reads the top node's node->offset, which
+ * xas_alloc() leaves as the slab left it), the port never throws: the operation returns its
+ * input array with the BUG recorded in it (`bug`, part of the encoding), and every later
+ * modifying operation is a no-op. `xaKernelBug()` names it ("BUG in update_node:
+ * node->nr_values > XA_CHUNK_SIZE", "livelock in xa_load: retry entry", ...). Cursor reads
+ * report theirs in `XasRead.bug` (record it with `xaRecordBug`). All of this is checked against
+ * the kernel's own lib/xarray.c by test/xarray-kernel/.
  *
  * Indices are 48-bit: the model's "unsigned long" wraps at XA_MAX_INDEX = 2^48 - 1 (ULONG_MAX),
  * which keeps all arithmetic exact in doubles.
@@ -48,6 +59,15 @@ const TAG_POINTER = 1;
 const TAG_VALUE = 2;
 const TAG_SIBLING = 3;
 const TAG_NODE = 4;
+const TAG_RETRY = 5;
+
+/** XA_RETRY_ENTRY: what xas_descend() returns for a sibling naming a node. */
+export const XA_RETRY_ENTRY: XaEntry = TAG_RETRY;
+
+/** xa_is_retry() */
+export function xaIsRetry(e: XaEntry): boolean {
+  return e === XA_RETRY_ENTRY;
+}
 
 /** Largest payload of a pointer or value entry (keeps every entry an exact double). */
 export const XA_MAX_PAYLOAD = 2 ** 49 - 1;
@@ -154,6 +174,8 @@ export function xaEntryToString(e: XaEntry): string {
       return `sibling (slot ${payloadOf(e)})`;
     case TAG_NODE:
       return `node ${payloadOf(e)}`;
+    case TAG_RETRY:
+      return "retry";
     default:
       return `UNKNOWN ENTRY (${e})`;
   }
@@ -238,12 +260,14 @@ export interface XArrayProps {
   chunkShift: number;
   head: XaEntry;
   nodes: ImmMap<number, XaNode>;
+  /** The kernel BUG an operation hit (then the tree is the one before it), or null. */
+  bug: string | null;
 }
 
 export type XArray = RecordOf<XArrayProps>;
 
 const XArrayRecord = fastRecord<XArrayProps>(
-  { chunkShift: 2, head: XA_EMPTY, nodes: ImmMap<number, XaNode>() },
+  { chunkShift: 2, head: XA_EMPTY, nodes: ImmMap<number, XaNode>(), bug: null },
   "XArray",
 );
 
@@ -261,7 +285,7 @@ export function xaNodeKey(chunkShift: number, shift: number, index: number): num
 /** xa_init() */
 export function xaInit(chunkShift: number = XA_DEFAULT_CHUNK_SHIFT): XArray {
   checkChunkShift(chunkShift);
-  return XArrayRecord({ chunkShift, head: XA_EMPTY, nodes: ImmMap<number, XaNode>() });
+  return XArrayRecord({ chunkShift, head: XA_EMPTY, nodes: ImmMap<number, XaNode>(), bug: null });
 }
 
 /** xa_empty() */
@@ -317,6 +341,7 @@ interface XaMemo {
   nexts: Map<string, XasRead> | undefined;
   /** xaStoreRange() results by first index, count and entry. */
   ranges: Map<string, XArray> | undefined;
+  kernelBug: string | null | undefined;
 }
 
 const LOAD_MEMO_LIMIT = 1 << 16;
@@ -338,6 +363,7 @@ function memoOf(xa: XArray): XaMemo {
       stores: undefined,
       nexts: undefined,
       ranges: undefined,
+      kernelBug: undefined,
     };
     memos.set(xa, memo);
   }
@@ -475,6 +501,23 @@ function top(node: number): boolean {
 // Operation context: one kernel call against a copy-on-write view of the array
 // ---------------------------------------------------------------------------------------------
 
+/** A kernel BUG (or livelock) hit inside an operation: caught at the API boundary. */
+class KernelBug extends Error {}
+
+function kbug(message: string): never {
+  throw new KernelBug(message);
+}
+
+/** XA_NODE_BUG_ON(node, x) at a site of lib/xarray.c: `func` and the assertion's text. */
+function nodeBugOn(cond: boolean, func: string, assertion: string): void {
+  if (cond) kbug(`BUG in ${func}: ${assertion}`);
+}
+
+/** unsigned char arithmetic (node->count, node->nr_values, xa_offset). */
+function u8(n: number): number {
+  return ((n % 256) + 256) % 256;
+}
+
 interface NodeData {
   shift: number;
   index: number;
@@ -604,11 +647,10 @@ class Ctx {
     return shr(index, this.read(key).shift) % this.size;
   }
 
-  slot(key: number, offset: number): XaEntry {
-    const e = this.read(key).slots[offset];
-    // The kernel would read past node->slots (xa_offset 255 after an unsigned wrap).
-    if (e === undefined) throw new Error(`xarray: slot ${offset} of node ${key} out of range`);
-    return e;
+  /** xa_entry() (xa_entry_locked() with `func`): XA_NODE_BUG_ON(node, offset >= XA_CHUNK_SIZE). */
+  slot(key: number, offset: number, func = "xa_entry"): XaEntry {
+    nodeBugOn(offset >= this.size, func, "offset >= XA_CHUNK_SIZE");
+    return this.read(key).slots[offset]!;
   }
 
   setSlot(key: number, offset: number, e: XaEntry): void {
@@ -723,11 +765,11 @@ function descend(c: Ctx, key: number): XaEntry {
   while (xaIsSibling(entry)) {
     offset = xaToSibling(entry);
     entry = c.slot(key, offset);
-    if (n.shift && xaIsNode(entry)) {
-      throw new Error("xarray: sibling names a node (XA_RETRY_ENTRY during xas_split)");
-    }
+    // Normally only while xas_split() runs; here also after stores through a cursor that
+    // xas_next() moved across a multi-index entry (S = 3). xa_load() then spins forever.
+    if (n.shift && xaIsNode(entry)) entry = XA_RETRY_ENTRY;
   }
-  c.x.offset = offset;
+  c.x.offset = u8(offset);
   return entry;
 }
 
@@ -750,8 +792,8 @@ function alloc(c: Ctx, shift: number): number {
   let index = 0;
   if (parent >= 0) {
     const p = c.write(parent);
-    p.count++;
-    if (p.count > c.size) throw new Error("xarray: node count overflow");
+    p.count = u8(p.count + 1);
+    nodeBugOn(p.count > c.size, "xas_alloc", "parent->count > XA_CHUNK_SIZE");
     index = p.index + c.x.offset * pow2(p.shift);
   }
   return c.create(shift, index);
@@ -784,6 +826,7 @@ function shrink(c: Ctx): void {
   let key = c.x.node;
   for (;;) {
     const n = c.read(key);
+    nodeBugOn(n.count > c.size, "xas_shrink", "node->count > XA_CHUNK_SIZE");
     if (n.count !== 1) break;
     const entry = n.slots[0] ?? XA_EMPTY;
     if (entry === XA_EMPTY) break;
@@ -800,7 +843,9 @@ function shrink(c: Ctx): void {
 function deleteNode(c: Ctx): void {
   let key = c.x.node;
   for (;;) {
-    if (c.read(key).count) break;
+    const count = c.read(key).count;
+    nodeBugOn(count > c.size, "xas_delete_node", "node->count > XA_CHUNK_SIZE");
+    if (count) break;
     const parent = c.parent(key);
     c.x.node = parent;
     c.x.offset = c.offsetInParent(key);
@@ -812,7 +857,8 @@ function deleteNode(c: Ctx): void {
     }
     const p = c.write(parent);
     p.slots[c.x.offset] = XA_EMPTY;
-    p.count--;
+    p.count = u8(p.count - 1);
+    nodeBugOn(p.count > c.size, "xas_delete_node", "parent->count > XA_CHUNK_SIZE");
     key = parent;
   }
   if (c.isTop(key)) shrink(c);
@@ -872,7 +918,7 @@ function create(c: Ctx): XaEntry {
     slotNode = c.x.node;
     slotOffset = c.x.offset;
     shift = c.read(slotNode).shift;
-    entry = c.slot(slotNode, slotOffset);
+    entry = c.slot(slotNode, slotOffset, "xa_entry_locked");
   }
   while (shift > order) {
     shift -= c.S;
@@ -898,7 +944,7 @@ function createRange(c: Ctx): void {
   const shift = c.x.shift;
   const sibs = c.x.sibs;
   c.x.index = bitOr(c.x.index, (sibs + 1) * pow2(shift) - 1);
-  if (c.x.node >= 0 && c.read(c.x.node).shift === c.x.shift) c.x.offset |= sibs;
+  if (c.x.node >= 0 && c.read(c.x.node).shift === c.x.shift) c.x.offset = u8(c.x.offset | sibs);
   c.x.shift = 0;
   c.x.sibs = 0;
   for (;;) {
@@ -909,12 +955,17 @@ function createRange(c: Ctx): void {
       const node = c.x.node;
       // The kernel assumes xas_create() reached a leaf. If it stopped at a multi-index entry in
       // a node with 0 < shift < the range's shift, this climbs a whole node while xa_index
-      // moved one chunk, and may climb past the top: node->shift of NULL oopses there.
-      if (node === XAS_HEAD) throw new Error("xas_create_range: NULL xa_node (kernel oops)");
+      // moved one chunk, and may climb past the top node: then it goes on with the top node's
+      // node->offset, which xas_alloc() never set (what the slab left there): with 0 it
+      // dereferences NULL (node->shift), otherwise it restarts from the head at a wrong place.
+      if (node === XAS_HEAD) kbug("xas_create_range: NULL xa_node");
       if (c.read(node).shift >= shift) break;
       const off = c.offsetInParent(node);
       c.x.node = c.parent(node);
-      c.x.offset = off === 0 ? OFFSET_WRAP : off - 1;
+      if (c.x.node === XAS_HEAD) {
+        kbug("xas_create_range: climbed past the top node (stale node->offset)");
+      }
+      c.x.offset = u8(off - 1);
       if (off !== 0) break;
     }
   }
@@ -926,10 +977,11 @@ function createRange(c: Ctx): void {
 function updateNode(c: Ctx, node: number, count: number, values: number): void {
   if (node < 0 || (!count && !values)) return;
   const n = c.write(node);
-  n.count += count;
-  n.nrValues += values;
-  if (n.count > c.size || n.count < 0) throw new Error(`xarray: node count ${n.count}`);
-  if (n.nrValues > c.size) throw new Error(`xarray: node nr_values ${n.nrValues}`);
+  // unsigned char fields: a negative sum wraps past XA_CHUNK_SIZE and the BUG_ON fires.
+  n.count = u8(n.count + count);
+  n.nrValues = u8(n.nrValues + values);
+  nodeBugOn(n.count > c.size, "update_node", "node->count > XA_CHUNK_SIZE");
+  nodeBugOn(n.nrValues > c.size, "update_node", "node->nr_values > XA_CHUNK_SIZE");
   if (count < 0) deleteNode(c);
 }
 
@@ -959,7 +1011,7 @@ function store(c: Ctx, entry: XaEntry): XaEntry {
     } else if (offset === c.mask) {
       break;
     }
-    next = c.slot(node, ++offset);
+    next = c.slot(node, ++offset, "xa_entry_locked");
     if (!xaIsSibling(next)) {
       if (entry === XA_EMPTY && offset > max) break;
       first = next;
@@ -974,10 +1026,10 @@ function nextSlow(c: Ctx): XaEntry {
   if (!frozen(c.x.node)) c.x.index = c.x.index === XA_MAX_INDEX ? 0 : c.x.index + 1;
   if (c.x.node === XAS_HEAD) return setBounds(c);
   if (notNode(c.x.node)) return load(c);
-  if (c.x.offset !== c.getOffset(c.x.index, c.x.node)) c.x.offset++;
+  if (c.x.offset !== c.getOffset(c.x.index, c.x.node)) c.x.offset = u8(c.x.offset + 1);
   while (c.x.offset === c.size) {
     const node = c.x.node;
-    c.x.offset = c.offsetInParent(node) + 1;
+    c.x.offset = u8(c.offsetInParent(node) + 1);
     c.x.node = c.parent(node);
     if (c.x.node === XAS_HEAD) return setBounds(c);
   }
@@ -989,13 +1041,10 @@ function prevSlow(c: Ctx): XaEntry {
   if (!frozen(c.x.node)) c.x.index = c.x.index === 0 ? XA_MAX_INDEX : c.x.index - 1;
   if (c.x.node === XAS_HEAD) return setBounds(c);
   if (notNode(c.x.node)) return load(c);
-  if (c.x.offset !== c.getOffset(c.x.index, c.x.node)) {
-    c.x.offset = c.x.offset === 0 ? OFFSET_WRAP : c.x.offset - 1;
-  }
+  if (c.x.offset !== c.getOffset(c.x.index, c.x.node)) c.x.offset = u8(c.x.offset - 1);
   while (c.x.offset === OFFSET_WRAP) {
     const node = c.x.node;
-    const off = c.offsetInParent(node);
-    c.x.offset = off === 0 ? OFFSET_WRAP : off - 1;
+    c.x.offset = u8(c.offsetInParent(node) - 1);
     c.x.node = c.parent(node);
     if (c.x.node === XAS_HEAD) return setBounds(c);
   }
@@ -1017,7 +1066,7 @@ function next(c: Ctx): XaEntry {
   const node = c.x.node;
   if (!notNode(node) && !c.read(node).shift && c.x.offset !== c.mask) {
     c.x.index++;
-    c.x.offset++;
+    c.x.offset = u8(c.x.offset + 1);
     return c.slot(node, c.x.offset);
   }
   return nextSlow(c);
@@ -1028,7 +1077,7 @@ function prev(c: Ctx): XaEntry {
   const node = c.x.node;
   if (!notNode(node) && !c.read(node).shift && c.x.offset !== 0) {
     c.x.index--;
-    c.x.offset--;
+    c.x.offset = u8(c.x.offset - 1);
     return c.slot(node, c.x.offset);
   }
   return prevSlow(c);
@@ -1041,6 +1090,8 @@ function prev(c: Ctx): XaEntry {
 export interface XasRead {
   readonly entry: XaEntry;
   readonly xas: XaState;
+  /** The kernel BUG the read hit (entry is then NULL and the cursor unchanged), or null. */
+  readonly bug: string | null;
 }
 
 export interface XasWrite {
@@ -1049,23 +1100,60 @@ export interface XasWrite {
   readonly old: XaEntry;
 }
 
-/** xas_load() */
-export function xasLoad(xa: XArray, xas: XaState): XasRead {
-  const c = new Ctx(xa, xas);
-  const entry = load(c);
-  return { entry, xas: c.state() };
+/**
+ * Runs one kernel call. A kernel BUG inside it gives `onBug(message)`; any other exception
+ * (a port limit, a caller error) propagates.
+ */
+function guard<T>(run: () => T, onBug: (bug: string) => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof KernelBug) return onBug(e.message);
+    throw e;
+  }
 }
 
-/** xas_store(): `old` is what the kernel returns (meaningless-ish for multi-index stores). */
+/** The array with a kernel BUG recorded (the first one stays). */
+export function xaRecordBug(xa: XArray, bug: string): XArray {
+  if (xa.bug !== null) return xa;
+  return xa.set("bug", bug);
+}
+
+function readOp(xa: XArray, xas: XaState, op: (c: Ctx) => XaEntry): XasRead {
+  return guard<XasRead>(
+    () => {
+      const c = new Ctx(xa, xas);
+      const entry = op(c);
+      return { entry, xas: c.state(), bug: null };
+    },
+    (bug) => ({ entry: XA_EMPTY, xas, bug }),
+  );
+}
+
+/** xas_load() */
+export function xasLoad(xa: XArray, xas: XaState): XasRead {
+  return readOp(xa, xas, load);
+}
+
+/**
+ * xas_store(): `old` is what the kernel returns (meaningless-ish for multi-index stores).
+ * After a kernel BUG (recorded in the array) it does nothing.
+ */
 export function xasStore(xa: XArray, xas: XaState, entry: XaEntry): XasWrite {
   checkStorable(entry);
+  if (xa.bug !== null) return { xa, xas, old: XA_EMPTY };
   const memo = memoOf(xa);
   const key = cursorKey(xas, entry);
   const known = memo.stores?.get(key);
   if (known !== undefined) return known;
-  const c = new Ctx(xa, xas);
-  const old = store(c, entry);
-  const result = { xa: c.commit(), xas: c.state(), old };
+  const result = guard(
+    () => {
+      const c = new Ctx(xa, xas);
+      const old = store(c, entry);
+      return { xa: c.commit(), xas: c.state(), old };
+    },
+    (bug) => ({ xa: xaRecordBug(xa, bug), xas, old: XA_EMPTY }),
+  );
   memo.stores ??= new Map();
   memo.stores.set(key, result);
   return result;
@@ -1077,9 +1165,7 @@ export function xasNext(xa: XArray, xas: XaState): XasRead {
   const key = cursorKey(xas, 0);
   const known = memo.nexts?.get(key);
   if (known !== undefined) return known;
-  const c = new Ctx(xa, xas);
-  const entry = next(c);
-  const result = { entry, xas: c.state() };
+  const result = readOp(xa, xas, next);
   memo.nexts ??= new Map();
   memo.nexts.set(key, result);
   return result;
@@ -1087,16 +1173,20 @@ export function xasNext(xa: XArray, xas: XaState): XasRead {
 
 /** xas_prev() */
 export function xasPrev(xa: XArray, xas: XaState): XasRead {
-  const c = new Ctx(xa, xas);
-  const entry = prev(c);
-  return { entry, xas: c.state() };
+  return readOp(xa, xas, prev);
 }
 
 /** xas_create_range(): leaves shift = sibs = 0 and the cursor on the first index. */
 export function xasCreateRange(xa: XArray, xas: XaState): { xa: XArray; xas: XaState } {
-  const c = new Ctx(xa, xas);
-  createRange(c);
-  return { xa: c.commit(), xas: c.state() };
+  if (xa.bug !== null) return { xa, xas };
+  return guard(
+    () => {
+      const c = new Ctx(xa, xas);
+      createRange(c);
+      return { xa: c.commit(), xas: c.state() };
+    },
+    (bug) => ({ xa: xaRecordBug(xa, bug), xas }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1109,10 +1199,22 @@ function freshState(index: number): XaStateProps {
   return { index, shift: 0, sibs: 0, node: XAS_RESTART, offset: 0 };
 }
 
-/** xa_load() (memoised per array: arrays are immutable values). */
+/** One xas_load() from a fresh cursor; a kernel BUG on the way reads as XA_RETRY_ENTRY. */
+function freshLoad(xa: XArray, index: number): XaEntry {
+  return guard(
+    () => load(new Ctx(xa, freshState(index))),
+    () => XA_RETRY_ENTRY,
+  );
+}
+
+/**
+ * xa_load() (memoised per array: arrays are immutable values). Where the kernel's xa_load()
+ * would spin forever on XA_RETRY_ENTRY (or hit a BUG on the way), this returns
+ * XA_RETRY_ENTRY, and xaKernelBug() names the livelock.
+ */
 export function xaLoad(xa: XArray, index: number): XaEntry {
   if (!(index >= 0 && index < LOAD_MEMO_LIMIT && Number.isInteger(index))) {
-    return load(new Ctx(xa, freshState(index)));
+    return freshLoad(xa, index);
   }
   const memo = memoOf(xa);
   let loads = memo.loads;
@@ -1122,18 +1224,28 @@ export function xaLoad(xa: XArray, index: number): XaEntry {
   }
   let entry = loads[index];
   if (entry === undefined) {
-    entry = load(new Ctx(xa, freshState(index)));
+    entry = freshLoad(xa, index);
     loads[index] = entry;
   }
   return entry;
 }
 
+function modify(xa: XArray, op: (c: Ctx) => void, xas: XaStateProps): XArray {
+  if (xa.bug !== null) return xa;
+  return guard(
+    () => {
+      const c = new Ctx(xa, xas);
+      op(c);
+      return c.commit();
+    },
+    (bug) => xaRecordBug(xa, bug),
+  );
+}
+
 /** xa_store_order() of lib/test_xarray.c: XA_STATE_ORDER + xas_store (as filemap does). */
 export function xaStoreOrder(xa: XArray, index: number, order: number, entry: XaEntry): XArray {
   checkStorable(entry);
-  const c = new Ctx(xa, stateOrder(index, order, xa.chunkShift));
-  store(c, entry);
-  return c.commit();
+  return modify(xa, (c) => store(c, entry), stateOrder(index, order, xa.chunkShift));
 }
 
 /** xa_store() (use xasStore for the old entry) */
@@ -1146,9 +1258,15 @@ export function xaErase(xa: XArray, index: number): XArray {
   return xaStoreOrder(xa, index, 0, XA_EMPTY);
 }
 
-/** xa_get_order() */
+/** xa_get_order() (0 where the walk hits a kernel BUG) */
 export function xaGetOrder(xa: XArray, index: number): number {
-  const c = new Ctx(xa, freshState(index));
+  return guard(
+    () => getOrder(new Ctx(xa, freshState(index))),
+    () => 0,
+  );
+}
+
+function getOrder(c: Ctx): number {
   const entry = load(c);
   if (entry === XA_EMPTY || c.x.node === XAS_HEAD) return 0;
   let order = 0;
@@ -1174,6 +1292,8 @@ export interface XaStoreRangeResult {
 /**
  * add_to_swap_cache() (mm/swap_state.c, v6.6): XA_STATE_ORDER(first, log2 nr),
  * xas_create_range, then nr times { xas_load; xas_store(entry); xas_next }.
+ * A kernel BUG on the way (VM_BUG_ON_FOLIO included) leaves the input array with the BUG
+ * recorded, and empty loads and olds.
  */
 export function xaStoreRangeTrace(
   xa: XArray,
@@ -1185,19 +1305,27 @@ export function xaStoreRangeTrace(
   const order = Math.log2(nr);
   if (!Number.isInteger(order)) throw new RangeError(`xarray: nr ${nr} is not a power of two`);
   if (first % nr !== 0) throw new RangeError(`xarray: index ${first} is not aligned to ${nr}`);
-  const c = new Ctx(xa, stateOrder(first, order, xa.chunkShift));
-  createRange(c);
-  const loads: XaEntry[] = [];
-  const olds: XaEntry[] = [];
-  for (let i = 0; i < nr; i++) {
-    // VM_BUG_ON_FOLIO(xas.xa_index != idx + i, folio)
-    if (c.x.index !== first + i)
-      throw new Error(`xarray: cursor at ${c.x.index}, not ${first + i}`);
-    loads.push(load(c));
-    olds.push(store(c, entry));
-    next(c);
-  }
-  return { xa: c.commit(), xas: c.state(), loads, olds };
+  const xas0 = stateOrder(first, order, xa.chunkShift);
+  const failed = (bug: string | null): XaStoreRangeResult => ({
+    xa: bug === null ? xa : xaRecordBug(xa, bug),
+    xas: XaStateRecord(xas0),
+    loads: [],
+    olds: [],
+  });
+  if (xa.bug !== null) return failed(null);
+  return guard(() => {
+    const c = new Ctx(xa, xas0);
+    createRange(c);
+    const loads: XaEntry[] = [];
+    const olds: XaEntry[] = [];
+    for (let i = 0; i < nr; i++) {
+      if (c.x.index !== first + i) kbug("BUG in add_to_swap_cache: xas.xa_index != idx + i");
+      loads.push(load(c));
+      olds.push(store(c, entry));
+      next(c);
+    }
+    return { xa: c.commit(), xas: c.state(), loads, olds };
+  }, failed);
 }
 
 /** add_to_swap_cache()'s store loop (see xaStoreRangeTrace), returning only the array. */
@@ -1210,6 +1338,31 @@ export function xaStoreRange(xa: XArray, first: number, nr: number, entry: XaEnt
   memo.ranges ??= new Map();
   memo.ranges.set(key, result);
   return result;
+}
+
+/**
+ * The kernel BUG this array stands for, or null: the one an operation recorded, else a
+ * livelock any xa_load() in it would hit (a sibling naming a node in a node of shift > 0:
+ * xas_descend() returns XA_RETRY_ENTRY, xa_load() retries forever).
+ */
+export function xaKernelBug(xa: XArray): string | null {
+  if (xa.bug !== null) return xa.bug;
+  const memo = memoOf(xa);
+  if (memo.kernelBug === undefined) memo.kernelBug = readBug(xa);
+  return memo.kernelBug;
+}
+
+function readBug(xa: XArray): string | null {
+  for (const node of xa.nodes.values()) {
+    const slots = slotArray(node);
+    for (const e of slots) {
+      if (!xaIsSibling(e)) continue;
+      const target = slots[xaToSibling(e)];
+      if (target === undefined) return "BUG in xa_entry: offset >= XA_CHUNK_SIZE";
+      if (node.shift !== 0 && xaIsNode(target)) return "livelock in xa_load: retry entry";
+    }
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1365,6 +1518,20 @@ export interface XaRangeShape {
 
 /** Where the entry at `index` lives and which sibling markers name it. */
 export function xaRangeShape(xa: XArray, index: number): XaRangeShape {
+  return guard(
+    () => rangeShape(xa, index),
+    () => ({
+      entry: XA_RETRY_ENTRY,
+      nodeKey: XAS_BOUNDS,
+      shift: 0,
+      canonicalOffset: 0,
+      siblingOffsets: [],
+      order: 0,
+    }),
+  );
+}
+
+function rangeShape(xa: XArray, index: number): XaRangeShape {
   const c = new Ctx(xa, freshState(index));
   const entry = load(c);
   const nodeKey = c.x.node;
@@ -1405,7 +1572,7 @@ export function xaIsWellFormed(xa: XArray, index: number, order: number): boolea
 
 function isWellFormed(xa: XArray, index: number, order: number): boolean {
   const s = xaRangeShape(xa, index);
-  if (s.entry === XA_EMPTY) return false;
+  if (s.entry === XA_EMPTY || s.entry === XA_RETRY_ENTRY) return false;
   if (s.nodeKey === XAS_HEAD) return order === 0;
   const S = xa.chunkShift;
   const nsibs = pow2(order % S) - 1;
@@ -1430,8 +1597,20 @@ export function xaEncoding(xa: XArray): readonly number[] {
   return memo.encoding;
 }
 
+/**
+ * A kernel BUG's text as a number (FNV-1a, 24 bits, + 1): stable across processes, so workers
+ * of a parallel search encode the same array alike.
+ */
+function bugCode(bug: string | null): number {
+  if (bug === null) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bug.length; i++) h = Math.imul(h ^ bug.charCodeAt(i), 0x01000193) >>> 0;
+  return (h & 0xffffff) + 1;
+}
+
 function encodingOf(xa: XArray): number[] {
-  const out: number[] = [xa.chunkShift, xa.head, xa.nodes.size];
+  // The first word also carries the BUG (chunk shifts are 1..6): unchanged for bug-free arrays.
+  const out: number[] = [xa.chunkShift + 8 * bugCode(xa.bug), xa.head, xa.nodes.size];
   const keys = [...xa.nodes.keys()].sort((a, b) => a - b);
   for (const key of keys) {
     const node = nodeView(xa.nodes.get(key)!);
@@ -1445,6 +1624,7 @@ function encodingOf(xa: XArray): number[] {
 export function xaDescribe(xa: XArray): string {
   const S = xa.chunkShift;
   const lines = [`xarray S=${S} head ${xaEntryToString(xa.head)}`];
+  if (xa.bug !== null) lines.push(`kernel ${xa.bug}`);
   const range = (first: number, shift: number): string =>
     shift === 0 ? `${first}` : `${first}-${first + pow2(shift) - 1}`;
   const dump = (key: number, depth: number): void => {
