@@ -19,6 +19,7 @@ import {
   scriptJson,
   stateVariables,
 } from "../../src/cli/report/html.js";
+import { pictureParts, statePicture } from "../../src/cli/report/picture.js";
 import { checkLiveness, type SearchResult, search } from "../../src/engine/index.js";
 
 /** The browser: Debian's `chromium` package, or SWAPCHECK_CHROMIUM. */
@@ -142,6 +143,14 @@ describe.skipIf(!hasChromium)("htmlReport in Chromium", () => {
     const { text, cell } = await inspect(page, 0, n, "slot 4");
     expect(text).toBe(slot.value);
     expect(await cell.locator("xpath=..").getAttribute("data-changed")).toBe("true");
+    // The picture beside the variables, redrawn for this step: slot 4 now B, highlighted.
+    const picture = section.getByTestId("inspector").getByTestId("picture");
+    const picSlot = picture.getByTestId("pic-slot-4");
+    expect(await picSlot.getAttribute("data-value")).toBe(slot.value);
+    expect(await picSlot.getAttribute("data-changed")).toBe("true");
+    expect(await picture.getByTestId("pic-slot-5").getAttribute("data-changed")).toBe("false");
+    expect(await picture.getByTestId("pic-folio-A").isVisible()).toBe(true);
+    expect(await picture.getByTestId("pic-pte-0").isVisible()).toBe(true);
     await expect(
       section.getByTestId("inspector").getByTestId("inspector-title").textContent(),
     ).resolves.toContain(`after step ${n}`);
@@ -152,6 +161,9 @@ describe.skipIf(!hasChromium)("htmlReport in Chromium", () => {
       (v) => v.name === "A.refcount",
     )!;
     expect((await inspect(page, 0, freeze, "A.refcount")).text).toBe(ref.value);
+    const picRef = section.getByTestId("picture").getByTestId("pic-A.refcount");
+    expect(await picRef.getAttribute("data-value")).toBe(ref.value);
+    expect(await picRef.getAttribute("data-changed")).toBe("true");
     // The keyboard moves the selection too.
     await section.getByTestId(`step-${freeze}`).press("ArrowDown");
     expect(await section.getByTestId(`step-${freeze + 1}`).getAttribute("class")).toContain(
@@ -173,6 +185,8 @@ describe.skipIf(!hasChromium)("htmlReport in Chromium", () => {
     ).resolves.toContain("deadlock: no thread can take a step");
     const section = page.getByTestId("run-0");
     expect(await section.locator('[data-testid^="step-"]').count()).toBe(trace.steps.length);
+    // Nothing to draw: no picture.
+    expect(await section.getByTestId("picture").count()).toBe(0);
     for (const [i, step] of trace.steps.entries()) {
       const vars = stateVariables(run.model, step.state);
       const prev = stateVariables(run.model, i === 0 ? trace.init : trace.steps[i - 1]!.state);
@@ -224,5 +238,66 @@ describe.skipIf(!hasChromium)("htmlReport in Chromium", () => {
       await page.screenshot({ path: join(SCREENSHOTS, "lasso.png"), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
+  });
+});
+
+describe("the state as a picture (from the variables only)", () => {
+  const vars = [
+    { name: "slot 4", value: "B" },
+    { name: "slot 5", value: "A (freed!)" },
+    { name: "slot 8..11", value: "A" },
+    { name: "slot 12..15", value: "sibling(2)" },
+    { name: "A.refcount", value: "0 (frozen)" },
+    { name: "A.flags", value: "locked|swapcache", set: true },
+    { name: "B.refcount", value: "5" },
+    { name: "pte 0", value: "migr(B[0])" },
+    { name: "pte 1", value: "swp(5)" },
+    { name: "xa_lock", value: "migrate" },
+    { name: "migrate", value: "Store", local: true },
+  ];
+
+  it("finds the slots, PTEs, folios and the lock by their names", () => {
+    const parts = pictureParts(vars)!;
+    expect(parts.slots.map((s) => [s.first, s.last])).toEqual([
+      [4, 4],
+      [5, 5],
+      [8, 11],
+      [12, 15],
+    ]);
+    expect(parts.ptes.map((p) => p.value)).toEqual(["migr(B[0])", "swp(5)"]);
+    expect(parts.folios.map((f) => f.name)).toEqual(["A", "B"]);
+    expect(parts.lock?.value).toBe("migrate");
+  });
+
+  it("marks what the step changed, and nothing else", () => {
+    const svg = statePicture(vars, ["slot 4", "A.refcount"], 2)!;
+    expect(svg).toMatch(/data-testid="pic-slot-4" data-changed="true" data-value="B"/);
+    expect(svg).toMatch(/data-testid="pic-A.refcount" data-changed="true"/);
+    expect(svg).toMatch(/data-testid="pic-slot-5" data-changed="false"/);
+    expect(svg).toMatch(/data-testid="pic-pte-0" data-changed="false" data-value="migr\(B\[0\]\)"/);
+    expect(svg).toContain('data-testid="pic-folio-B"');
+    // The tree: slots 4 and 5 in a leaf, the 8..11 entry in a node above the leaves.
+    expect(svg).toContain("leaf 4..5");
+    expect(svg).toMatch(/node 0\.\.15|node 4\.\.15/);
+    expect(svg).not.toContain("leaf 8..11");
+  });
+
+  it("escapes the model's text", () => {
+    const svg = statePicture([{ name: "slot 1", value: '<b>"x"</b>' }], [], null)!;
+    expect(svg).not.toContain("<b>");
+    expect(svg).toContain("&lt;b&gt;&quot;x&quot;&lt;/b&gt;");
+  });
+
+  it("a toy model's state has no picture", () => {
+    expect(
+      statePicture(
+        [
+          { name: "pc[0]", value: "1" },
+          { name: "lock", value: "0" },
+        ],
+        [],
+        null,
+      ),
+    ).toBeNull();
   });
 });

@@ -4,7 +4,9 @@
  * parameters and statistics and, for each counterexample, the swimlane as
  * inline SVG (a column per thread that takes part, a row per step) next to
  * a state inspector: clicking a step shows every variable of the state
- * after it, those the step changed highlighted.
+ * after it, those the step changed highlighted, and beside them the state
+ * as a picture (the xarray's tree, the PTEs, the folio frames; picture.ts),
+ * drawn from the same variables, with what the step changed highlighted.
  *
  * All the work is done here: the states' variables and what each step
  * changed are computed in TypeScript and embedded as JSON; the page's
@@ -13,6 +15,7 @@
  */
 import type { Model, SearchResult, Trace, Variable } from "../../engine/index.js";
 import { type Checked, checkedText } from "../checked.js";
+import { PICTURE_CSS, statePicture } from "./picture.js";
 import { deltas, wrap } from "./swimlane.js";
 
 export interface HtmlRun {
@@ -99,6 +102,8 @@ interface StateData {
   readonly gone: readonly { readonly name: string; readonly value: string }[];
   /** What changed, in the swimlane's words (`slot 4: A→B`). */
   readonly changes: readonly string[];
+  /** The state drawn as SVG (xarray tree, PTEs, folios; picture.ts), or null (toy models). */
+  readonly picture: string | null;
 }
 
 interface RunData {
@@ -107,7 +112,11 @@ interface RunData {
   readonly states: readonly StateData[];
 }
 
-function traceData(model: Model<unknown, unknown>, trace: Trace<unknown>): StateData[] {
+function traceData(
+  model: Model<unknown, unknown>,
+  trace: Trace<unknown>,
+  chunkShift: number | null,
+): StateData[] {
   const states: StateData[] = [];
   let before: readonly Variable[] | null = null;
   const all = [trace.init, ...trace.steps.map((s) => s.state)];
@@ -137,6 +146,7 @@ function traceData(model: Model<unknown, unknown>, trace: Trace<unknown>): State
         .filter((v) => !names.has(v.name))
         .map((v) => ({ name: v.name, value: v.value })),
       changes: before ? deltas(before, vars) : [],
+      picture: statePicture(vars, changed, chunkShift),
     });
     before = vars;
   });
@@ -564,6 +574,12 @@ const SCRIPT = `
         : st.changed.length ? "changed: only thread state" : "nothing changed";
       box.appendChild(el("p", { class: "changes" }, [what]));
     }
+    if (st.picture) {
+      // Built and escaped in TypeScript (picture.ts), like the swimlane's SVG.
+      var pic = el("div", { class: "picture-wrap" });
+      pic.innerHTML = st.picture;
+      box.appendChild(pic);
+    }
     var objects = [], fields = [], plain = [], locals = [];
     var rows = {};
     st.vars.forEach(function (v) {
@@ -637,7 +653,12 @@ export function htmlReport(runs: readonly HtmlRun[], meta: HtmlMeta): string {
     return {
       index,
       colors: threadColors(run.model, threads),
-      states: traceData(run.model, trace),
+      // The xarray's tree needs the chunk shift: from the run's parameters, when it has one.
+      states: traceData(
+        run.model,
+        trace,
+        typeof run.params.chunkShift === "number" ? run.params.chunkShift : null,
+      ),
     };
   });
   const title = `${meta.model} — ${meta.tool}`;
@@ -652,7 +673,7 @@ export function htmlReport(runs: readonly HtmlRun[], meta: HtmlMeta): string {
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
     `<link rel="icon" href="data:,">`,
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${CSS}</style>`,
+    `<style>${CSS}${PICTURE_CSS}</style>`,
     `</head>`,
     `<body>`,
     `<header data-testid="header">`,
