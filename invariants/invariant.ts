@@ -1,71 +1,34 @@
 /**
- * An invariant of the reference scenario: a small pure predicate with a
- * name and the sentence saying what it protects. `check` returns null when
- * the state is fine, or one line naming the offending objects.
+ * A generic invariant: a small pure predicate over kernel objects (a
+ * `KernelView`, src/kernel/view.ts), with a name and the sentence saying
+ * what it protects, usable by every model that has those objects. It is a
+ * conjunction of clauses, each null when fine or one line naming the
+ * offending objects; the compiled model memoises each clause on the parts
+ * it actually reads, so a clause should read little.
  */
+import type { KernelView } from "../src/kernel/view.js";
 
-import type { ScenarioState, Setup } from "../models/migrate-swapcache/state.js";
-import type { PropertyDecl } from "../src/declared/model.js";
+/** The kinds of kernel objects an invariant reads (a model maps them to its footprint names). */
+export type KernelObject = "frames" | "cache" | "cache-lock" | "ptes" | "holds" | "swap" | "bug";
 
-export interface Invariant {
+export type Clause = (v: KernelView) => string | null;
+
+export interface KernelInvariant {
   readonly name: string;
   readonly description: string;
-  readonly check: (s: ScenarioState, setup: Setup) => string | null;
-  /**
-   * The objects `check` reads, named as in the model's footprints
-   * (models/migrate-swapcache/footprint.ts), for partial-order reduction.
-   */
-  readonly reads: (setup: Setup) => readonly string[];
-  /**
-   * The check as a conjunction of clauses (optional): `check` fails with
-   * the first failing clause. The compiled model evaluates each clause
-   * once per combination of what it reads, which pays when the whole
-   * reads much more than each part.
-   */
-  readonly clauses?: (setup: Setup) => readonly Clause[];
+  /** The objects it reads, for partial-order reduction (visibility). */
+  readonly reads: readonly KernelObject[];
+  /** Whether a model with this view has what the invariant is about. */
+  applies(v: KernelView): boolean;
+  /** Its clauses, for views shaped like `v` (e.g. one per thread that holds frames). */
+  clauses(v: KernelView): readonly Clause[];
 }
 
-/** One conjunct of an invariant, with the objects it reads. */
-export interface Clause {
-  readonly reads: readonly string[];
-  readonly check: (s: ScenarioState) => string | null;
-}
-
-/** `check`, `reads` and `clauses` of an invariant made of clauses (built once per setup). */
-export function fromClauses(
-  build: (setup: Setup) => readonly Clause[],
-): Pick<Invariant, "check" | "reads" | "clauses"> {
-  const memo = new WeakMap<Setup, readonly Clause[]>();
-  const clauses = (setup: Setup) => {
-    let known = memo.get(setup);
-    if (known === undefined) {
-      known = build(setup);
-      memo.set(setup, known);
-    }
-    return known;
-  };
-  return {
-    clauses,
-    reads: (setup) => [...new Set(clauses(setup).flatMap((c) => c.reads))],
-    check(s, setup) {
-      for (const c of clauses(setup)) {
-        const why = c.check(s);
-        if (why !== null) return why;
-      }
-      return null;
-    },
-  };
-}
-
-/** An invariant as a property of a declared model, bound to one configuration. */
-export function invariantProperty(inv: Invariant, setup: Setup): PropertyDecl<ScenarioState> {
-  return {
-    name: inv.name,
-    kind: "always",
-    description: inv.description,
-    clauses: inv.clauses
-      ? inv.clauses(setup).map((c) => c.check)
-      : [(s: ScenarioState) => inv.check(s, setup)],
-    reads: inv.reads(setup),
-  };
+/** The first failing clause's line, or null. */
+export function checkInvariant(inv: KernelInvariant, v: KernelView): string | null {
+  for (const c of inv.clauses(v)) {
+    const why = c(v);
+    if (why !== null) return why;
+  }
+  return null;
 }

@@ -1,6 +1,7 @@
 /**
  * Progress properties of the lookup threads (liveness: checked with
- * `check --liveness`, under weak fairness unless `--fairness none`).
+ * `check --liveness`, under weak fairness unless `--fairness none`), for
+ * every model whose view has lookups.
  *
  * - lookup-progress (□◇ "not inside the RCU lookup loop"): the seed's RCU
  *   stall is a run on which filemap_get_entry never leaves its
@@ -11,37 +12,36 @@
  *   refuses it, the fault starts again) leaves RCU each time, so
  *   lookup-progress holds while this fails.
  */
-
-import { type ScenarioState, type Setup, Swapin } from "../models/migrate-swapcache/state.js";
-import type { Property } from "../src/engine/index.js";
-
-const IN_RCU: ReadonlySet<Swapin> = new Set([Swapin.Load, Swapin.TryGet, Swapin.Reload]);
+import type { PropertyDecl } from "../src/declared/model.js";
+import type { KernelView } from "../src/kernel/view.js";
 
 /** One property of each kind per lookup thread (named after it when there are several). */
-export function progressProperties(setup: Setup): Property<ScenarioState>[] {
-  return setup.swapinNames.flatMap((thread, t) => {
-    const suffix = setup.swapinNames.length > 1 ? `(${thread})` : "";
+export function progressProperties<S>(
+  shape: KernelView,
+  view: (s: S) => KernelView,
+  reads: (thread: string) => readonly string[] = () => [],
+): PropertyDecl<S>[] {
+  const lookups = shape.lookups ?? [];
+  return lookups.flatMap((l, t) => {
+    const thread = l.thread;
+    const suffix = lookups.length > 1 ? `(${thread})` : "";
+    const at = (s: S) => view(s).lookups![t]!;
     return [
       {
         name: `lookup-progress${suffix}`,
         kind: "always-eventually" as const,
         description: `${thread} does not spin for ever in the RCU lookup loop of filemap_get_entry (the RCU stall).`,
-        reads: [`${thread}.pc`],
-        holds: (s: ScenarioState) => !IN_RCU.has(s.swapins.get(t)!.pc),
-        explain: (s: ScenarioState) =>
-          `${thread} stays in the rcu_read_lock section at slot ${s.swapins.get(t)!.index}`,
+        reads: reads(thread),
+        holds: (s: S) => !at(s).inRcu(),
+        explain: (s: S) => `${thread} stays in the rcu_read_lock section at ${at(s).where()}`,
       },
       {
         name: `fault-completes${suffix}`,
         kind: "always-eventually" as const,
         description: `${thread}'s fault eventually completes (no endless fault retry).`,
-        reads: [`${thread}.pc`],
-        holds: (s: ScenarioState) => {
-          const me = s.swapins.get(t)!;
-          return me.pc === Swapin.Done || (me.pc === Swapin.Fault && me.page < 0);
-        },
-        explain: (s: ScenarioState) =>
-          `${thread}'s fault on pte ${s.swapins.get(t)!.page} never completes`,
+        reads: reads(thread),
+        holds: (s: S) => !at(s).faulting(),
+        explain: (s: S) => `${thread}'s fault on ${at(s).where()} never completes`,
       },
     ];
   });

@@ -1,5 +1,3 @@
-import { FOLIO_OBJECTS } from "../models/migrate-swapcache/footprint.js";
-import { frameName } from "../models/migrate-swapcache/step.js";
 import {
   xaIsPointer,
   xaIsWellFormed,
@@ -7,7 +5,7 @@ import {
   xaSlots,
   xaToPointer,
 } from "../src/kernel/xarray.js";
-import type { Invariant } from "./invariant.js";
+import type { KernelInvariant } from "./invariant.js";
 
 /**
  * The shape lookups rely on: a folio in a multi-index mapping (shmem,
@@ -15,25 +13,28 @@ import type { Invariant } from "./invariant.js";
  * mapping (swap cache, legacy page cache) each index has its own direct
  * slot. Node counters must match the slots (lib/xarray.c update_node).
  */
-export const xarrayStructure: Invariant = {
+export const xarrayStructure: KernelInvariant = {
   name: "xarray-structure",
   description:
     "Multi-index entries keep their shape (one canonical slot, siblings naming it), " +
     "per-slot folios have a direct slot per index, and node counters match the slots.",
-  reads: () => ["xa", ...FOLIO_OBJECTS],
-  check(s, setup) {
-    const counters = xaNodeCounterErrors(s.xa);
-    if (counters.length > 0) return counters[0]!;
-    for (const slot of xaSlots(s.xa)) {
-      if (!xaIsPointer(slot.entry)) continue;
-      const frame = xaToPointer(slot.entry);
-      const f = s.folios.get(frame)!;
-      const order = setup.multiIndex ? f.order : 0;
-      if (!xaIsWellFormed(s.xa, slot.firstIndex, order)) {
-        const want = setup.multiIndex ? `one order-${order} entry` : "a direct slot per index";
-        return `slot ${slot.firstIndex}: ${frameName(s, frame)} is not ${want}`;
+  reads: ["cache", "frames"],
+  applies: (v) => v.cache !== undefined,
+  clauses: () => [
+    (v) => {
+      const { xa, multiIndex } = v.cache!;
+      const counters = xaNodeCounterErrors(xa);
+      if (counters.length > 0) return counters[0]!;
+      for (const slot of xaSlots(xa)) {
+        if (!xaIsPointer(slot.entry)) continue;
+        const frame = xaToPointer(slot.entry);
+        const order = multiIndex ? v.frames.get(frame)!.order : 0;
+        if (!xaIsWellFormed(xa, slot.firstIndex, order)) {
+          const want = multiIndex ? `one order-${order} entry` : "a direct slot per index";
+          return `slot ${slot.firstIndex}: ${v.frameName(frame)} is not ${want}`;
+        }
       }
-    }
-    return null;
-  },
+      return null;
+    },
+  ],
 };

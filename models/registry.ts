@@ -4,12 +4,12 @@
  * `swapcheck list`.
  */
 
-import { boundedSpin } from "../invariants/bounded-spin.js";
 import { compiledModel, type Declared } from "../src/declared/model.js";
 import { adoptPartTable, partTableBuffer } from "../src/declared/parts.js";
 import type { Fields } from "../src/declared/state.js";
 import type { Model } from "../src/engine/index.js";
 import { type ParameterSpec, type RawParams, rejectUnknown } from "../src/params.js";
+import { BOUNDED_SPIN } from "./migrate-swapcache/bounded-spin.js";
 import { scenarioDeclaration } from "./migrate-swapcache/index.js";
 import {
   PARAMETERS,
@@ -18,6 +18,7 @@ import {
   type ScenarioParams,
   scenarioRawParams,
 } from "./migrate-swapcache/params.js";
+import { skipSwapcache } from "./skip-swapcache/index.js";
 import { counterGridModel, lockOrderModel, naiveMutexModel, petersonModel } from "./toy/index.js";
 
 /** A model as the CLI sees it: state and action types erased (methods are bivariant). */
@@ -162,7 +163,7 @@ const migrateSwapcache: ModelEntry = declaredEntry<ScenarioParams>({
     "the seed's race: folio_migrate_mapping on a large folio in the swap cache vs reclaim and swap-in",
   parameters: PARAMETERS,
   threads: SCENARIO_THREADS,
-  optionalProperties: [{ name: boundedSpin.name, description: boundedSpin.description }],
+  optionalProperties: [BOUNDED_SPIN],
   proof: {
     matrix: {
       variant: "all",
@@ -209,6 +210,7 @@ export function workerModel(
 
 const registry: ModelEntry[] = [
   migrateSwapcache,
+  declaredEntry(skipSwapcache),
   toyEntry("peterson", "toy: Peterson's mutual exclusion (holds)", petersonModel),
   toyEntry("naive-mutex", "toy: test-then-set lock (violated in 4 steps)", () => naiveMutexModel()),
   toyEntry("lock-order", "toy: AB-BA locking (deadlock in 2 steps)", lockOrderModel),

@@ -10,9 +10,7 @@
  * packed, memoised form the checker runs.
  */
 
-import { boundedSpin } from "../../invariants/bounded-spin.js";
-import { invariantProperty, SCENARIO_INVARIANTS } from "../../invariants/index.js";
-import { progressProperties } from "../../invariants/progress.js";
+import { kernelProperties, progressProperties } from "../../invariants/index.js";
 import {
   type CompiledOptions,
   compiledModel,
@@ -22,7 +20,9 @@ import {
   objectModel,
   type ThreadDecl,
 } from "../../src/declared/model.js";
+import { boundedSpin } from "./bounded-spin.js";
 import { threadFootprints } from "./footprint.js";
+import { scenarioObjects, scenarioView } from "./kernel-view.js";
 import { MIGRATE_STEPS, migrateSteps } from "./migrate.js";
 import type { ScenarioParams } from "./params.js";
 import { RECLAIM_STEPS, reclaimSteps } from "./reclaim.js";
@@ -125,16 +125,19 @@ function objectWords(d: Declared<Fields, Setup>): (object: string) => readonly n
 export function scenarioDeclaration(params: ScenarioParams): Declared<Fields, Setup> {
   const setup = makeSetup(params);
   const footprints = threadFootprints(setup);
+  const init = initialStates(setup);
+  const view = (s: ScenarioState) => scenarioView(s, setup);
+  const shape = view(init[0]!);
   const decl: ModelDecl<Fields, Setup> = {
     name: "migrate-swapcache",
     config: setup,
     state: SCENARIO_STATE,
-    init: initialStates(setup),
+    init,
     threads: threads(setup),
     properties: [
-      ...SCENARIO_INVARIANTS.map((inv) => invariantProperty(inv, setup)),
-      ...(params.spinBound > 0 ? [invariantProperty(boundedSpin, setup)] : []),
-      ...progressProperties(setup),
+      ...kernelProperties(shape, view, scenarioObjects(setup)),
+      ...(params.spinBound > 0 ? [boundedSpin(setup)] : []),
+      ...progressProperties(shape, view, (thread) => [`${thread}.pc`]),
     ],
     symmetry: params.symmetry,
     variables: (s) => scenarioVariables(s, setup),

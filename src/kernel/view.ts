@@ -54,6 +54,19 @@ export interface KernelView {
   readonly swap?: SwapView;
   /** A kernel BUG the model recorded on its way (VM_BUG_ON, BUG_ON), in one line. */
   readonly bug?: string | null;
+  /** The threads that look a folio up in the cache and fault it in. */
+  readonly lookups?: readonly LookupView[];
+}
+
+/** A lookup thread: where it is, for the progress properties. */
+export interface LookupView {
+  readonly thread: string;
+  /** Inside the RCU lookup loop (filemap_get_entry under rcu_read_lock). */
+  inRcu(): boolean;
+  /** A fault is in progress (started and not completed). */
+  faulting(): boolean;
+  /** Where it is, in one line (e.g. the slot it spins on). */
+  where(): string;
 }
 
 export interface SwapView {

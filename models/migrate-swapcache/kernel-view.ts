@@ -1,0 +1,106 @@
+/**
+ * The scenario's state as kernel objects, for the generic invariants
+ * (invariants/): the frames, the mapping's xarray and its lock, the PTEs
+ * and the data each address should hold, what each thread holds (from its
+ * program counter), the VM_BUG_ON record and the lookup threads.
+ */
+import type { KernelObject } from "../../invariants/index.js";
+import type { Hold, KernelView } from "../../src/kernel/view.js";
+import { FOLIO_OBJECTS, pteObjects } from "./footprint.js";
+import {
+  FRAME_A,
+  FRAME_B,
+  Migrate,
+  originalData,
+  Reclaim,
+  type ScenarioState,
+  type Setup,
+  Swapin,
+} from "./state.js";
+import { frameName } from "./step.js";
+
+const IN_RCU: ReadonlySet<Swapin> = new Set([Swapin.Load, Swapin.TryGet, Swapin.Reload]);
+
+export function scenarioView(s: ScenarioState, setup: Setup): KernelView {
+  const swapinHolds = setup.swapinNames.map((thread, i) => (): Hold[] => {
+    const t = s.swapins.get(i)!;
+    return t.hasRef ? [{ thread, frame: t.folio, what: "a reference to" }] : [];
+  });
+  const migrateHolds = (): Hold[] => {
+    const m = s.migrate.pc;
+    const out: Hold[] = [];
+    if (m > Migrate.Isolate && m < Migrate.Done) {
+      out.push({ thread: "migrate", frame: FRAME_A, what: "the isolation reference to" });
+    }
+    if (m > Migrate.Alloc && m < Migrate.PutSrc && m !== Migrate.Undo) {
+      out.push({ thread: "migrate", frame: FRAME_B, what: "the new folio" });
+    }
+    return out;
+  };
+  const reclaimHolds = (): Hold[] => {
+    const r = s.reclaim.pc;
+    return r < Reclaim.Done && r !== Reclaim.Free
+      ? [{ thread: "reclaim", frame: FRAME_A, what: "the isolation reference to" }]
+      : [];
+  };
+  return {
+    get frames() {
+      return s.folios;
+    },
+    frameName: (frame) => frameName(s, frame),
+    cache: {
+      get xa() {
+        return s.xa;
+      },
+      swapCache: setup.swapCache,
+      multiIndex: setup.multiIndex,
+      maxIndex: setup.maxIndex,
+      get locked() {
+        return s.xaLock !== "";
+      },
+    },
+    get ptes() {
+      return s.ptes;
+    },
+    expectedData: originalData,
+    holds: [...swapinHolds, migrateHolds, reclaimHolds],
+    get bug() {
+      const bug = s.bug;
+      return bug ? `${bug.what}: slot ${bug.index} did not hold the folio (VM_BUG_ON_PAGE)` : null;
+    },
+    lookups: setup.swapinNames.map((thread, i) => ({
+      thread,
+      inRcu: () => IN_RCU.has(s.swapins.get(i)!.pc),
+      faulting: () => {
+        const me = s.swapins.get(i)!;
+        return !(me.pc === Swapin.Done || (me.pc === Swapin.Fault && me.page < 0));
+      },
+      where: () => {
+        const me = s.swapins.get(i)!;
+        return IN_RCU.has(me.pc) ? `slot ${me.index}` : `pte ${me.page}`;
+      },
+    })),
+  };
+}
+
+/** The footprint objects (footprint.ts) of each kind of kernel object, for POR. */
+export function scenarioObjects(setup: Setup): (kind: KernelObject) => readonly string[] {
+  return (kind) => {
+    switch (kind) {
+      case "frames":
+        return FOLIO_OBJECTS;
+      case "cache":
+        return ["xa"];
+      case "cache-lock":
+        return ["xa_lock"];
+      case "ptes":
+        return pteObjects(setup);
+      case "holds":
+        return [...setup.swapinNames.map((t) => `${t}.ref`), "migrate", "reclaim"];
+      case "bug":
+        return ["bug"];
+      default:
+        return [];
+    }
+  };
+}
