@@ -22,6 +22,16 @@ import { TOOL_VERSION } from "./version.js";
 
 const COMMANDS = ["check", "prove", "list", "replay", "simulate", "completion"];
 
+/** The command named on the command line: its first word that is not an option or `--model`'s value. */
+function commandOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--model") i++;
+    else if (!a.startsWith("-")) return a;
+  }
+  return undefined;
+}
+
 /** Runs the CLI on `argv` (without node and script) and returns the exit status. */
 export async function main(
   argv: readonly string[],
@@ -38,10 +48,11 @@ export async function main(
     status = n;
   };
   // The model decides which parameters the command takes: read --model first.
+  const command = commandOf(argv);
   let entry: ModelEntry;
   try {
     entry = entryNamed(
-      first !== undefined && MODEL_COMMANDS.includes(first)
+      command !== undefined && MODEL_COMMANDS.includes(command)
         ? (modelOption(argv) ?? DEFAULT_MODEL)
         : DEFAULT_MODEL,
     );
@@ -79,13 +90,13 @@ export async function main(
         // The usage object yargs passes has the command's options as described ones.
         const described = usage as unknown as { getDescriptions?(): Record<string, unknown> };
         const known = Object.keys(described.getDescriptions?.() ?? {});
-        const command = first !== undefined && COMMANDS.includes(first) ? first : "";
+        const name = command !== undefined && COMMANDS.includes(command) ? command : "";
         throw new ParameterError(
           unknownOptionMessage(
             unknown[1]!.split(", "),
             known,
-            command,
-            MODEL_COMMANDS.includes(command) ? entry : null,
+            name,
+            MODEL_COMMANDS.includes(name) ? entry : null,
           ),
         );
       }

@@ -425,3 +425,14 @@ describe("polish", () => {
     expect(plural(1, "step")).toBe("1 step");
   });
 });
+
+describe("--model anywhere on the line", () => {
+  it("before the command too", async () => {
+    const r = await runCli("--model", "naive-mutex", "check");
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^naive-mutex$/m);
+    const eq = await runCli("check", "--model=peterson");
+    expect(eq.status).toBe(0);
+    expect(eq.stdout).toMatch(/^peterson$/m);
+  });
+});
