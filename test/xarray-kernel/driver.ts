@@ -268,8 +268,9 @@ export function runPort(S: number, ops: readonly Op[]): string {
     line = "loads";
     out.push(loadsLine(xa));
   } catch (e) {
-    if (!(e instanceof Stop)) throw e;
-    out.push(`${step} ${line} -> ! ${e.bug}`);
+    // A port exception is a mismatch like any other (the kernel never prints this).
+    const bug = e instanceof Stop ? e.bug : `port exception: ${(e as Error).message}`;
+    out.push(`${step} ${line} -> ! ${bug}`);
   }
   return `${out.join("\n")}\n`;
 
