@@ -34,9 +34,14 @@ function requireKnown(
   wanted: readonly string[],
   known: readonly string[],
   extra: string[],
+  needs: (name: string) => string | null,
 ) {
   for (const w of wanted) {
     if (!known.some((k) => matches([w], k))) {
+      const parameter = needs(w);
+      if (parameter) {
+        throw new ParameterError(`${what} '${w}' is only checked with ${parameter}`);
+      }
       throw new ParameterError(`unknown ${what} '${w}'; valid: ${[...known, ...extra].join(", ")}`);
     }
   }
@@ -44,8 +49,15 @@ function requireKnown(
 
 export function selectProperties(
   runs: ModelRun[],
-  opts: { invariants?: string; property?: string; liveness: boolean },
+  opts: {
+    invariants?: string;
+    property?: string;
+    liveness: boolean;
+    /** For a property the runs lack: the parameter that adds it (e.g. `--bounded-spin N`). */
+    needs?: (name: string) => string | null;
+  },
 ): PropertySelection {
+  const needs = opts.needs ?? (() => null);
   if (opts.invariants !== undefined && opts.property !== undefined) {
     throw new ParameterError("--invariants and --property contradict each other: give one of them");
   }
@@ -60,13 +72,14 @@ export function selectProperties(
         wanted,
         all.filter((p) => p.kind !== "sometimes").map((p) => p.name),
         [],
+        needs,
       );
       if (all.some((p) => matches(wanted, p.name) && isLiveness(p))) liveness = true;
       keep = (p) => p.kind === "sometimes" || matches(wanted, p.name);
     } else if (opts.invariants !== undefined && opts.invariants !== "all") {
       const wanted = opts.invariants === "none" ? [] : names(opts.invariants);
       const known = all.filter((p) => p.kind === "always").map((p) => p.name);
-      requireKnown("invariant", wanted, known, ["all", "none"]);
+      requireKnown("invariant", wanted, known, ["all", "none"], needs);
       keep = (p) => p.kind !== "always" || matches(wanted, p.name);
     }
     return { ...run, model: { ...run.model, properties: all.filter(keep) } };

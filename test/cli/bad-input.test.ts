@@ -87,6 +87,11 @@ const CASES: [string, string[], RegExp][] = [
     ["check", "--max-states", "0"],
     /--max-states must be a whole number > 0 .*got '0'/,
   ],
+  [
+    "a property a parameter adds",
+    ["check", "--property", "bounded-spin"],
+    /property 'bounded-spin' is only checked with --bounded-spin N/,
+  ],
   ["empty range", ["check", "--order", "3..1"], /--order: empty range '3\.\.1'/],
   ["range out of bounds", ["check", "--order", "1..9"], /--order must be in 1\.\.5, got 6/],
   ["unknown model", ["check", "--model", "nope"], /unknown model 'nope'; valid: migrate-swapcache/],

@@ -30,6 +30,7 @@ import { selectProperties } from "../select-properties.js";
 import { traceFileText, traceToFile, traceVariables } from "../trace-file.js";
 import { withTraceOptions } from "../trace-options.js";
 import { TOOL_VERSION } from "../version.js";
+import { modelProperties } from "./list.js";
 
 export interface CheckArgs {
   model: string;
@@ -189,6 +190,7 @@ export async function runCheck(
     invariants: args.invariants,
     property: args.property,
     liveness: args.liveness,
+    needs: (name) => modelProperties(entry).find((p) => p.name === name)?.addedBy ?? null,
   });
   if (liveness && args.symmetry === "on") {
     throw new ParameterError(
