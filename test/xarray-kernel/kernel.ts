@@ -27,7 +27,10 @@ export function buildKernelDrivers(): Build {
   if (r.status === 0) {
     built = { ok: true, dir: r.stdout.trim().split("\n").pop()! };
   } else {
-    const why = (r.stderr || r.stdout || String(r.error ?? "")).trim().split("\n");
+    const why = (r.stderr || r.stdout || String(r.error ?? ""))
+      .trim()
+      .replace(/^xarray-kernel: /gm, "")
+      .split("\n");
     built = {
       ok: false,
       message: `xarray-kernel: cannot build lib/xarray.c in userspace: ${why.slice(-3).join(" / ")}`,
