@@ -4,9 +4,11 @@
 #
 # The kernel tree is Debian's linux-source package (apt-get install
 # linux-source-6.1 liburcu-dev; see the README's set-up). Debian 12 ships 6.1
-# only; the port follows v6.6, whose lib/xarray.c differs from 6.1's in
-# nothing the port models (xas_split_alloc/xas_split and the mark and find
-# paths aside). XARRAY_KERNEL_TARBALL overrides the tarball.
+# only (a 6.1.y stable tree with Debian's backports); the port follows v6.6,
+# whose lib/xarray.c is close to it in the functions the port models
+# (xas_store, xas_create, xas_create_range, xas_descend, __xas_next/prev);
+# the differences are in xas_split and the mark and find paths, which the
+# port does not have. XARRAY_KERNEL_TARBALL overrides the tarball.
 #
 # Usage: build.sh [cache-dir]   prints the directory holding driver-S<s>.
 # Exit status 2 with a one-line message when the package or a tool is missing.
