@@ -21,6 +21,7 @@ export function withTraceOptions<T>(y: Argv<T>): Argv<T> {
     })
     .option("color", {
       type: "boolean",
-      describe: "colour on a terminal (--no-color: never)",
+      describe:
+        "colour: --color forces it (into a pipe too), --no-color never; default: on a terminal without NO_COLOR",
     }) as unknown as Argv<T>;
 }

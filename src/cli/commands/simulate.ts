@@ -278,21 +278,22 @@ export function simulateCommand(
     builder: (y: Argv) => {
       const b = y
         .option("runs", {
-          type: "string",
           requiresArg: true,
-          default: String(DEFAULT_RUNS),
+          coerce: String,
+          defaultDescription: String(DEFAULT_RUNS),
           describe: "number of random walks per configuration",
         })
         .option("depth", {
-          type: "string",
           requiresArg: true,
-          default: String(DEFAULT_DEPTH),
+          coerce: String,
+          defaultDescription: String(DEFAULT_DEPTH),
           describe: "most steps per walk",
         })
         .option("seed", {
-          type: "string",
           requiresArg: true,
-          describe: `master seed 0..${MAX_SEED} (default: random, printed)`,
+          coerce: String,
+          defaultDescription: "random, printed",
+          describe: `master seed 0..${MAX_SEED}`,
         })
         .option("swarm", {
           type: "boolean",
