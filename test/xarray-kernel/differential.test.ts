@@ -10,12 +10,12 @@
  * Without the kernel package the test skips locally; under CI=true it fails.
  * XARRAY_KERNEL_RUNS (default 10000) sets the number of sequences, XARRAY_KERNEL_SEED the seed.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { type Op, runPort, sequenceInput } from "./driver.js";
+import { type Op, parseSequences, runPort, sequenceInput } from "./driver.js";
 import { buildKernelDrivers, firstDifference, runKernel, SHIFTS } from "./kernel.js";
 import { sequence } from "./sequences.js";
 
@@ -49,6 +49,20 @@ if (!build.ok) {
 
 describe.runIf(build.ok)("the XArray port against the kernel's lib/xarray.c", () => {
   const dir = build.ok ? build.dir : "";
+
+  // XARRAY_KERNEL_REPLAY=file XARRAY_KERNEL_REPLAY_S=s: replay driver input on both.
+  const replay = process.env.XARRAY_KERNEL_REPLAY;
+  test.runIf(replay !== undefined)("replay of XARRAY_KERNEL_REPLAY on both", () => {
+    const S = Number(process.env.XARRAY_KERNEL_REPLAY_S ?? 2);
+    const seqs = parseSequences(readFileSync(replay!, "utf8"));
+    const kernel = runKernel(dir, S, seqs);
+    const diffs = seqs.flatMap((seq, i) => {
+      const d = firstDifference(kernel[i]!, runPort(S, seq));
+      return d === null ? [] : [`${sequenceInput(seq)}${d}`];
+    });
+    console.log(`replay: ${seqs.length} sequences at S=${S}, ${diffs.length} differ`);
+    expect(diffs.slice(0, 3).join("\n\n")).toBe("");
+  });
 
   function mismatch(S: number, ops: readonly Op[]): string | null {
     const [kernel] = runKernel(dir, S, [ops]);

@@ -88,6 +88,49 @@ export function sequenceInput(ops: readonly Op[]): string {
   return `${ops.map(opLine).join("\n")}\nend\n`;
 }
 
+/** driver.c's input (sequences ending with "end") back into operations. */
+export function parseSequences(text: string): Op[][] {
+  const seqs: Op[][] = [];
+  let ops: Op[] = [];
+  for (const raw of text.split("\n")) {
+    const [op, a, b, c] = raw.trim().split(/\s+/);
+    if (!op) continue;
+    const n = (x: string | undefined) => Number(x);
+    switch (op) {
+      case "end":
+        seqs.push(ops);
+        ops = [];
+        break;
+      case "st":
+      case "ar":
+        ops.push({ op, index: n(a), order: n(b), entry: c ?? "0" });
+        break;
+      case "set":
+        ops.push({ op, index: n(a), order: n(b) });
+        break;
+      case "cs":
+        ops.push({ op, entry: a ?? "0" });
+        break;
+      case "gl":
+      case "go":
+        ops.push({ op, index: n(a) });
+        break;
+      case "mg":
+        ops.push({ op, variant: a as MigrateVariant, index: n(b), order: n(c) });
+        break;
+      case "ld":
+      case "nx":
+      case "pv":
+      case "cr":
+        ops.push({ op });
+        break;
+      default:
+        throw new Error(`driver input: unknown operation ${raw}`);
+    }
+  }
+  return seqs;
+}
+
 function mkEntry(spec: EntrySpec): XaEntry {
   if (spec.startsWith("p")) return xaMkPointer(Number(spec.slice(1)));
   if (spec.startsWith("v")) return xaMkValue(Number(spec.slice(1)));
