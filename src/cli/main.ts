@@ -97,6 +97,7 @@ export async function main(
             known,
             name,
             MODEL_COMMANDS.includes(name) ? entry : null,
+            argv,
           ),
         );
       }

@@ -181,7 +181,13 @@ export function unknownOptionMessage(
   known: readonly string[],
   command: string,
   entry: ModelEntry | null,
+  argv: readonly string[] = [],
 ): string {
+  // A word that is not an option (`check foo`): the command takes none.
+  const word = names.find((n) => argv.includes(n) && !n.startsWith("-"));
+  if (word !== undefined) {
+    return `unexpected argument '${word}': swapcheck ${command} takes options only (see --help)`;
+  }
   // yargs lists `max-seconds` and `maxSeconds` for one option.
   const unique = [...new Set(names.map(kebab))];
   const first = unique[0]!;
@@ -192,6 +198,7 @@ export function unknownOptionMessage(
   }
   const options = known.filter((k) => k.length > 1 && !/[A-Z]/.test(k));
   const guess = closest(first, options);
+  const dashes = first.length === 1 ? "-" : "--";
   const more =
     unique.length > 1
       ? ` (and ${unique
@@ -200,6 +207,6 @@ export function unknownOptionMessage(
           .join(", ")})`
       : "";
   return guess
-    ? `unknown option --${first}${more}; did you mean --${guess}?`
-    : `unknown option --${first}${more}; see swapcheck ${command} --help`;
+    ? `unknown option ${dashes}${first}${more}; did you mean --${guess}?`
+    : `unknown option ${dashes}${first}${more}; see swapcheck ${command} --help`;
 }

@@ -38,6 +38,12 @@ const CASES: [string, string[], RegExp][] = [
   ["no command", [], /name a command/],
   ["unknown option", ["check", "--bogus"], /unknown option --bogus; see swapcheck check --help/],
   [
+    "a word after the command",
+    ["check", "foo"],
+    /unexpected argument 'foo': swapcheck check takes options only/,
+  ],
+  ["an unknown short option", ["check", "-x"], /unknown option -x; see swapcheck check --help/],
+  [
     "misspelt option",
     ["check", "--varient", "head-only"],
     /unknown option --varient; did you mean --variant\?/,
