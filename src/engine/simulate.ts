@@ -29,6 +29,15 @@
  * probability `SWARM_BIAS` (uniformly among them), otherwise any enabled step.
  * The other threads still run when nothing favoured can, so a run never
  * reports a deadlock that is an artefact of the bias.
+ *
+ * Stopping. Like the searches, a simulation is a generator that yields
+ * every 4096 steps or runs (`simulateSlices`; `simulateAsync` drains it
+ * giving the event loop a turn, so that SIGINT and the progress line are
+ * heard). At each yield it reports progress, then stops with what it has
+ * when `shouldStop` says so (`stopped: "interrupted"`) or after
+ * `maxSeconds` (`"max-seconds"`); `shouldStop` is also polled between runs.
+ * A walk cut in the middle is dropped: every run reported is whole, so its
+ * seed still repeats it.
  */
 import { drain, drainAsync, type Slices } from "./drain.js";
 import { isSwitch } from "./fewest-switches.js";
