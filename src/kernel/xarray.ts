@@ -15,8 +15,7 @@
  *   concurrent readers); a cursor naming a freed node is a caller error and throws;
  * - allocation failure (xas_nomem, -ENOMEM) and other error states;
  * - xas_find*, xas_pause, xa_store_range, xas_split and multi-order cursor forms other than
- *   XA_STATE_ORDER + xas_store / xas_create_range;
- * - xas_split() (not ported).
+ *   XA_STATE_ORDER + xas_store / xas_create_range.
  *
  * Kernel behaviour reproduced on purpose (pinned down in test/kernel/xarray.test.ts):
  * - xas_load() on a walked cursor is xas_reload(): it resolves a sibling but leaves xa_offset;
@@ -25,8 +24,9 @@
  * - xas_create_range() loses its place over a multi-index entry held in a node with
  *   0 < shift < the range's shift;
  * - node->count and node->nr_values are unsigned chars, xa_offset too: they wrap;
- * - a sibling naming a node (xas_next onto a sibling slot, then xas_store, at S = 3):
- *   xas_descend() returns XA_RETRY_ENTRY and xa_load() would spin on it forever.
+ * - siblings naming a node (cursor stores can leave siblings naming an emptied canonical slot,
+ *   where a later store allocates a node): xas_descend() returns XA_RETRY_ENTRY there and
+ *   xa_load() would spin on it forever.
  *
  * Kernel BUGs. Where the kernel (built with XA_DEBUG, as tools/testing/radix-tree builds it)
  * would hit XA_NODE_BUG_ON / BUG_ON, would livelock, or would go on with data it never set
