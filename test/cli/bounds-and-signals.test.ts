@@ -162,6 +162,9 @@ describe("the bounds mean what --help says", () => {
     const cut = await runCli("check", "--model", "counter-grid", "--max-states", "124");
     expect(cut.status).toBe(3);
     expect(cut.stdout).toMatch(/incomplete \(max-states\)/);
+    expect(cut.stdout).toMatch(
+      /incomplete \(max-states: state 125 went beyond the bound\), nothing proved/,
+    );
   });
 
   it("--max-depth N: traces of at most N steps (counter-grid's deepest state is at 12)", async () => {

@@ -122,9 +122,14 @@ export function runSummary(r: RunReport, mode: SearchMode): string {
     (st.exact ? "exact states" : "64-bit fingerprints") +
     (st.workers ? `, ${st.workers} workers (shared seen-set)` : "");
   const v = r.result.verdict;
+  // --max-states N stops when a state beyond the first N turns up: say so, it is counted.
+  const beyond =
+    r.result.incompleteReason === "max-states"
+      ? `: state ${st.distinctStates} went beyond the bound`
+      : "";
   const done =
     v === "incomplete"
-      ? `incomplete (${r.result.incompleteReason}), nothing proved`
+      ? `incomplete (${r.result.incompleteReason}${beyond}), nothing proved`
       : v === "holds"
         ? "complete"
         : "stopped at the first counterexample";
