@@ -40,6 +40,8 @@ export interface ModelRun {
   }[];
   /** The parameter that selects the fix under test (e.g. `variant`), for vacuity witnesses. */
   readonly fixParameter?: string;
+  /** A model of the declared-state layer: its declaration (for the layer's checks). */
+  readonly declared?: Declared<Fields, unknown>;
 }
 
 export interface ModelProof {
@@ -149,6 +151,7 @@ export function declaredEntry<P>(r: DeclaredRegistration<P>): ModelEntry {
           params: r.shown(p),
           model: compiledModel(d) as AnyModel,
           catalogue: d.catalogue,
+          declared: d,
           ...(r.proof ? { fixParameter: r.proof.fixParameter } : {}),
         };
       });

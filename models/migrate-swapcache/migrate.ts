@@ -122,21 +122,21 @@ function expectedRefs(a: Folio): number {
 
 export function migrateSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
   const m = s.migrate;
-  const a = folioOf(s, FRAME_A);
-  const b = folioOf(s, FRAME_B);
+  // A is read only in the cases that use it: what a step reads is what it depends on.
+  const A = () => folioOf(s, FRAME_A);
   switch (m.pc) {
     case Migrate.Isolate:
       // do_migrate_range() scans the range: a freed (or recycled) A is
       // nothing to migrate; an A off the LRU (reclaim holds it) is retried
       // later, so the thread waits for it.
-      if (!a.allocated || a.generation !== 1) {
+      if (!A().allocated || A().generation !== 1) {
         return [
           step("do_migrate_range", "do_migrate_range: A is gone, nothing to do", (s) =>
             setPc(s, Migrate.Done),
           ),
         ];
       }
-      if (!folioTest(a, "lru")) return [];
+      if (!folioTest(A(), "lru")) return [];
       return [
         step("folio_isolate_lru", "folio_isolate_lru(A)", (s) =>
           setPc(
@@ -147,7 +147,7 @@ export function migrateSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
       ];
 
     case Migrate.Alloc:
-      if (a.refcount === 1) {
+      if (A().refcount === 1) {
         // migrate_folio_unmap: "Folio was freed from under us."
         return [
           step(
@@ -158,9 +158,9 @@ export function migrateSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
         ];
       }
       return [
-        step("get_new_folio", `get_new_folio → B (order ${a.order})`, (s) =>
+        step("get_new_folio", `get_new_folio → B (order ${A().order})`, (s) =>
           setPc(
-            updateFolio(s, FRAME_B, (f) => folioAlloc(f, a.order, f.data)),
+            updateFolio(s, FRAME_B, (f) => folioAlloc(f, A().order, f.data)),
             Migrate.LockSrc,
           ),
         ),
@@ -168,7 +168,7 @@ export function migrateSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
 
     case Migrate.LockSrc:
       // MIGRATE_SYNC: folio_trylock failed → folio_lock(src) sleeps.
-      if (folioTest(a, "locked")) return [];
+      if (folioTest(A(), "locked")) return [];
       return [
         step("folio_lock", "folio_lock(A)", (s) =>
           setPc(
@@ -179,7 +179,7 @@ export function migrateSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
       ];
 
     case Migrate.WaitWriteback:
-      if (folioTest(a, "writeback")) return [];
+      if (folioTest(A(), "writeback")) return [];
       return [
         step("folio_wait_writeback", "folio_wait_writeback(A)", (s) => setPc(s, Migrate.LockDst)),
       ];
@@ -199,7 +199,7 @@ export function migrateSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
       return [unmapStep()];
 
     case Migrate.Freeze:
-      return [freezeStep(s, a, b)];
+      return [freezeStep(s, A(), folioOf(s, FRAME_B))];
 
     case Migrate.Store:
       return [storeStep(s, setup)];

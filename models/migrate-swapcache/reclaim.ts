@@ -49,10 +49,11 @@ const step = stepMaker(RECLAIM_STEPS);
 const setPc = (s: ScenarioState, pc: Reclaim) => s.set("reclaim", s.reclaim.set("pc", pc));
 
 export function reclaimSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
-  const a = folioOf(s, FRAME_A);
+  // A is read only in the cases that use it: what a step reads is what it depends on.
+  const A = () => folioOf(s, FRAME_A);
   switch (s.reclaim.pc) {
     case Reclaim.Trylock:
-      if (folioTest(a, "locked")) {
+      if (folioTest(A(), "locked")) {
         return [
           step("folio_trylock", "folio_trylock(A) fails → keep: putback", (s) =>
             setPc(putbackLru(s, FRAME_A), Reclaim.Done),
@@ -100,7 +101,7 @@ export function reclaimSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
           const ptes = s.ptes.map((pte) => {
             if (pteKind(pte) !== "present" || pteFrame(pte) !== FRAME_A) return pte;
             unmapped++;
-            return pteSwap(a.index + ptePage(pte));
+            return pteSwap(A().index + ptePage(pte));
           });
           const s2 = updateFolio(s.set("ptes", ptes), FRAME_A, (f) => folioPutMany(f, unmapped));
           return setPc(s2, Reclaim.Pageout);
@@ -125,7 +126,7 @@ export function reclaimSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
       // PAGE_SUCCESS: a folio still under writeback is kept (back to the
       // LRU, isolation reference dropped); if the write already finished
       // ("a synchronous write"), shrink_folio_list tries to free A at once.
-      if (folioTest(a, "writeback")) {
+      if (folioTest(A(), "writeback")) {
         return [
           step("folio_putback_lru", "folio_test_writeback(A) → keep: folio_putback_lru(A)", (s) =>
             setPc(putbackLru(s, FRAME_A), Reclaim.Done),

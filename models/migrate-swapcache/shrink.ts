@@ -65,6 +65,8 @@ export function putbackLru(s: ScenarioState, frame: number): ScenarioState {
 
 export function shrinkSteps(s: ScenarioState, ctx: ShrinkContext): ThreadStep[] {
   const { frame, setPc } = ctx;
+  // A finished thread reads nothing.
+  if (ctx.pc(s) === Shrink.Done) return [];
   const f = folioOf(s, frame);
   const name = frameName(s, frame);
   switch (ctx.pc(s)) {

@@ -1,5 +1,6 @@
 /** What every thread module of the scenario returns, and small shared helpers. */
 import { type ThreadStep as Step, type StepTable, stepsOf } from "../../src/declared/steps.js";
+import { forNames } from "../../src/declared/tracker.js";
 import type { Folio } from "../../src/kernel/folio.js";
 import type { ScenarioState, Setup } from "./state.js";
 
@@ -15,7 +16,7 @@ export function stepMaker<K extends string>(
 
 /** A (frame 0) or B (frame 1); a recycled frame gets a prime per reallocation. */
 export function frameName(s: ScenarioState, frame: number): string {
-  const f = s.folios.get(frame);
+  const f = forNames(() => s.folios.get(frame));
   return nameOf(frame, f ? f.generation : 0);
 }
 

@@ -18,6 +18,7 @@
  */
 
 import { stepTable } from "../../src/declared/steps.js";
+import { forNames } from "../../src/declared/tracker.js";
 import {
   folioCovers,
   folioPut,
@@ -239,7 +240,8 @@ function faultStepsOf(
   const pte = s.ptes.get(j)!;
   const kind = pteKind(pte);
   const named = kind === "present" || kind === "migration";
-  const generation = named ? folioOf(s, pteFrame(pte)).generation : 0;
+  // The frame's generation only names it in labels (A or A').
+  const generation = named ? forNames(() => folioOf(s, pteFrame(pte)).generation) : 0;
   if (!(pte >= 0 && pte < 2 ** 24 && generation < 64 && t < 64 && j < 1024)) {
     return faultSteps(s, setup, j, fn, set);
   }

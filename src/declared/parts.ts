@@ -54,12 +54,24 @@ export function adoptPartTable(buffer: SharedArrayBuffer): void {
 
 /** The id of a part value (computed once per object and kept with it). */
 export function partId<T>(kind: PartKind<T>, part: T): number {
+  if (typeof part !== "object" || part === null) return idOfKey(kind, part);
   const holder = part as T & { [ID]?: number };
   const known =
     (recordMemo(part as object) as number | undefined) ??
     holder[ID] ??
     frozenIds.get(part as object);
   if (known !== undefined) return known;
+  const id = idOfKey(kind, part);
+  // A fast record keeps it in its own cache; anything else (a List) under ID.
+  if (!setRecordMemo(part as object, id)) {
+    if (Object.isExtensible(part)) holder[ID] = id;
+    else frozenIds.set(part as object, id);
+  }
+  return id;
+}
+
+/** The id of a value, from its encoding (no memo on the value). */
+function idOfKey<T>(kind: PartKind<T>, part: T): number {
   const code: number[] = [kindNumbers.get(kind.name)!];
   kind.encode(part, code);
   const key = code.join(",");
@@ -72,11 +84,6 @@ export function partId<T>(kind: PartKind<T>, part: T): number {
     }
     partIds.set(key, id);
     partObjects[id] = part;
-  }
-  // A fast record keeps it in its own cache; anything else (a List) under ID.
-  if (!setRecordMemo(part as object, id)) {
-    if (Object.isExtensible(part)) holder[ID] = id;
-    else frozenIds.set(part as object, id);
   }
   return id;
 }

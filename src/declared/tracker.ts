@@ -14,12 +14,31 @@
 import type { List } from "immutable";
 import type { Layout } from "./state.js";
 
+let naming = 0;
+
+/**
+ * Runs `fn` as a read for names only (a frame's name in a label): its
+ * reads still key memoised results (a label must not go stale) but are not
+ * part of what the step touches, which footprints are checked against.
+ */
+export function forNames<T>(fn: () => T): T {
+  naming++;
+  try {
+    return fn();
+  } finally {
+    naming--;
+  }
+}
+
 /** The words read, in the order first read. */
 export class Reads {
   readonly order: number[] = [];
   private readonly seen = new Set<number>();
+  /** Words read other than for names: what a footprint must declare. */
+  readonly touched = new Set<number>();
 
   add(word: number): void {
+    if (naming === 0) this.touched.add(word);
     if (!this.seen.has(word)) {
       this.seen.add(word);
       this.order.push(word);
