@@ -1,0 +1,161 @@
+/**
+ * The state of the skip-swapcache model: one swap device (zram:
+ * SWP_SYNCHRONOUS_IO) with its swap map and its contents, its swap cache,
+ * one PTE of one process (it starts swapped out to slot 0 with count 1),
+ * the page-table lock, two folio frames (N0 and N1, the fresh folio each
+ * fault reads into), and each thread's record.
+ */
+import { List } from "immutable";
+import { recordPart } from "../../src/declared/record-part.js";
+import {
+  choice,
+  declareState,
+  flag,
+  optionalPart,
+  part,
+  parts,
+  type StateRecord,
+} from "../../src/declared/state.js";
+import { DATA_GARBAGE, Folio, fastRecord } from "../../src/kernel/folio.js";
+import { PTE_NONE, type Pte, pteSwap } from "../../src/kernel/page-table.js";
+import {
+  FOLIO_PART,
+  PTES_PART,
+  SWAP_DATA_PART,
+  SWAP_MAP_PART,
+  XARRAY_PART,
+} from "../../src/kernel/parts.js";
+import { type SwapMap, type SwapMapStep, swapMapFrom } from "../../src/kernel/swap-map.js";
+import { type XArray, xaInit } from "../../src/kernel/xarray.js";
+import type { SkipParams } from "./params.js";
+
+/** The data the process had at the page when it was swapped out to slot 0. */
+export const D0 = 1;
+/** The data the process writes once the page is mapped again. */
+export const D1 = 2;
+/** The swap entry the PTE holds at the start. */
+export const E = 0;
+
+/** Fault threads' program counters (do_swap_page, mm/memory.c). */
+export enum Fault {
+  /** Not faulted yet. */
+  Idle,
+  /** The fault returned without mapping; the access faults again. */
+  Retry,
+  Lookup,
+  Count,
+  Prepare,
+  Backoff,
+  Alloc,
+  Read,
+  Lock,
+  Map,
+  Clear,
+  Done,
+}
+
+/** Reclaim's program counter (shrink_folio_list, mm/vmscan.c). */
+export enum Reclaim {
+  Isolate,
+  Alloc,
+  AddToCache,
+  Unmap,
+  Pageout,
+  Remove,
+  Done,
+}
+
+export const FaultThread = fastRecord(
+  {
+    pc: Fault.Idle as Fault,
+    /** vmf->orig_pte, read when the fault starts. */
+    orig: PTE_NONE as Pte,
+    /** 13ddaf26be32's need_clear_cache: this fault holds the entry's cache bit. */
+    guard: false,
+    /** The fault mapped its folio (it ends after swapcache_clear). */
+    mapped: false,
+  },
+  undefined,
+  { memo: true },
+);
+export type FaultThread = ReturnType<typeof FaultThread>;
+
+export const ReclaimThread = fastRecord(
+  {
+    pc: Reclaim.Isolate as Reclaim,
+    /** The folio reclaim swaps out (the one the PTE maps when it starts). */
+    frame: -1,
+    /** The slot folio_alloc_swap handed out. */
+    slot: -1,
+  },
+  undefined,
+  { memo: true },
+);
+export type ReclaimThread = ReturnType<typeof ReclaimThread>;
+
+/** A kernel BUG met on the way, in one line (swap-map.ts's `bug`). */
+export const Bug = fastRecord({ what: "" });
+export type Bug = ReturnType<typeof Bug>;
+
+const BUG_PART = recordPart("skip-bug", Bug);
+const FAULT_PART = recordPart("skip-fault", FaultThread);
+const RECLAIM_PART = recordPart("skip-reclaim", ReclaimThread);
+
+export const FAULT_NAMES = ["fault0", "fault1"] as const;
+/** Who holds the page-table lock across steps (pte_offset_map_lock .. pte_unmap_unlock). */
+export const PTL_HOLDERS = ["", ...FAULT_NAMES] as const;
+export type PtlHolder = (typeof PTL_HOLDERS)[number];
+
+export const SKIP_STATE = declareState("SkipState", {
+  swap: part(SWAP_MAP_PART, null as unknown as SwapMap),
+  /** What each slot of the device holds (zram: discarded when the slot is freed). */
+  disk: part(SWAP_DATA_PART, List<number>()),
+  /** The swap cache (swapper_spaces[type]), indexed by swap offset. */
+  xa: part(XARRAY_PART, null as unknown as XArray),
+  folios: parts(FOLIO_PART),
+  ptes: part(PTES_PART, List<Pte>()),
+  ptl: choice(PTL_HOLDERS, "" as PtlHolder),
+  faults: parts(FAULT_PART),
+  reclaim: part(RECLAIM_PART, ReclaimThread()),
+  /** The process wrote D1 to the page. */
+  written: flag(),
+  /** The first BUG/VM_BUG_ON (or "Unused swap offset" complaint) a swap-map step hit. */
+  bug: optionalPart(BUG_PART),
+});
+export type SkipState = StateRecord<typeof SKIP_STATE.fields>;
+
+/** One configuration's static facts. */
+export interface Setup {
+  readonly params: SkipParams;
+  readonly guarded: boolean;
+}
+
+export function makeSetup(params: SkipParams): Setup {
+  return { params, guarded: params.variant === "swapcache-prepare" };
+}
+
+/** The page swapped out to slot 0 (count 1, held by the PTE), both frames free. */
+export function initialState(setup: Setup): SkipState {
+  const n = setup.params.slots;
+  const slots = Array.from({ length: n }, (_, o) => (o === E ? 1 : 0));
+  return SKIP_STATE.State({
+    swap: swapMapFrom(slots),
+    disk: List(Array.from({ length: n }, (_, o) => (o === E ? D0 : DATA_GARBAGE))),
+    xa: xaInit(2),
+    folios: List(FAULT_NAMES.map(() => Folio())),
+    ptes: List([pteSwap(E)]),
+    faults: List(FAULT_NAMES.map(() => FaultThread())),
+  });
+}
+
+/** N0, N1: the frame each fault allocates; a prime per reallocation. */
+export function frameName(s: SkipState, frame: number): string {
+  const g = s.folios.get(frame)?.generation ?? 0;
+  return `N${frame}${"'".repeat(Math.max(0, g - 1))}`;
+}
+
+/** The swap map after a swap-map step, keeping the first BUG it hit. */
+export function withSwap(s: SkipState, r: SwapMapStep<unknown>): SkipState {
+  const out = s.set("swap", r.map);
+  return r.bug !== null && s.bug === null ? out.set("bug", Bug({ what: r.bug })) : out;
+}

@@ -1,0 +1,226 @@
+/**
+ * The skip-swapcache model (issue 18): the v6.6 race found by search (as
+ * short as an independent BFS says it can be), the fix holding after a
+ * complete search, the -EEXIST back-off live under weak fairness, every
+ * step of the step tables reached, the compiled model equal to the object
+ * model, and the CLI's acceptance lines.
+ */
+import { describe, expect, it } from "vitest";
+import { findModel } from "../../models/registry.js";
+import { compiledSkipModel, skipSwapcacheModel } from "../../models/skip-swapcache/index.js";
+import type { SkipParams, Variant } from "../../models/skip-swapcache/params.js";
+import type { SkipState } from "../../models/skip-swapcache/state.js";
+import { checkLiveness, type Model, search } from "../../src/engine/index.js";
+import { proveMatrix } from "../../src/prove/matrix.js";
+import { expectBadInput, runCli } from "../cli/run-cli.js";
+
+const params = (variant: Variant, slots = 2, write = true): SkipParams => ({
+  variant,
+  slots,
+  threads: new Set(write ? (["write"] as const) : []),
+});
+
+/** A state as plain data (the swap map is a frozen object: immutable.js compares it by identity). */
+const key = (s: SkipState) => JSON.stringify(s.toJS());
+
+/**
+ * Every reachable state of the object model (no properties checked), with
+ * its depth and each step's thread:name: a plain BFS on the states' values
+ * (no fingerprints, no encodings, no parent links).
+ */
+function explore<A>(model: Model<SkipState, A>) {
+  const seen = new Set<string>();
+  const steps = new Set<string>();
+  let layer = [...model.initStates()];
+  for (const s of layer) seen.add(key(s));
+  const depthOf: { state: SkipState; depth: number }[] = layer.map((state) => ({
+    state,
+    depth: 0,
+  }));
+  for (let depth = 1; layer.length > 0; depth++) {
+    const next: SkipState[] = [];
+    for (const s of layer) {
+      for (const step of model.actions(s)) {
+        steps.add(`${step.thread}:${step.name}`);
+        const t = model.next(s, step.action);
+        if (!seen.has(key(t))) {
+          seen.add(key(t));
+          next.push(t);
+          depthOf.push({ state: t, depth });
+        }
+      }
+    }
+    layer = next;
+  }
+  return { steps, states: depthOf };
+}
+
+/** Shortest distance to a state breaking an invariant, by the plain BFS above (-1: none). */
+function referenceViolationDepth<A>(model: Model<SkipState, A>): number {
+  const bad = (s: SkipState) => model.properties.some((p) => p.kind === "always" && !p.holds(s));
+  const hits = explore(model).states.filter((x) => bad(x.state));
+  return hits.length === 0 ? -1 : Math.min(...hits.map((x) => x.depth));
+}
+
+describe("skip-swapcache: v6.6 (no-guard)", () => {
+  it.each([1, 2, 3])(
+    "%i slots: the search finds the race, as short as a reference BFS",
+    (slots) => {
+      const model = skipSwapcacheModel(params("no-guard", slots));
+      const r = search(model);
+      expect(r.verdict).toBe("violated");
+      expect(r.property).toBe("data-integrity");
+      const depth = referenceViolationDepth(model);
+      expect(r.trace!.steps).toHaveLength(depth);
+      // At least both faults' whole skip path and reclaim's swap-out to the freed slot.
+      expect(depth).toBeGreaterThanOrEqual(19);
+      const labels = r.trace!.steps.map((s) => `${s.thread}:${s.name}`);
+      for (const t of ["fault0", "fault1"]) {
+        for (const fn of ["do_swap_page", "__swap_count", "swap_readpage", "set_pte_at"]) {
+          expect(labels).toContain(`${t}:${fn}`);
+        }
+      }
+      for (const fn of ["folio_alloc_swap", "try_to_unmap", "swapcache_free_entries"]) {
+        expect(labels).toContain(`reclaim:${fn}`);
+      }
+    },
+  );
+
+  it("without the process's write, zram's discard of the freed slot is enough", () => {
+    const r = search(skipSwapcacheModel(params("no-guard", 1, false)));
+    expect(r.verdict).toBe("violated");
+    expect(r.explanation).toMatch(/pte 0 maps N\d\[0\] holding data 0, expected 1/);
+  });
+
+  it("with a write and without the discard's shortcut, the stale data itself is mapped", () => {
+    // Among all violations: one where the mapped page holds D0 after the process wrote D1.
+    const model = skipSwapcacheModel(params("no-guard", 2));
+    const data = model.properties.find((p) => p.name === "data-integrity")!;
+    const stale = explore(model).states.some(
+      (x) => !data.holds(x.state) && /holding data 1, expected 2/.test(data.explain!(x.state)),
+    );
+    expect(stale).toBe(true);
+  });
+});
+
+describe("skip-swapcache: 13ddaf26be32 (swapcache-prepare)", () => {
+  it.each([
+    [1, true],
+    [2, true],
+    [3, true],
+    [2, false],
+  ])("%i slots, write %s: holds after a complete search", (slots, write) => {
+    const r = search(compiledSkipModel(params("swapcache-prepare", slots, write)));
+    expect(r.verdict).toBe("holds");
+    expect(r.incompleteReason ?? null).toBeNull();
+  });
+
+  it("the -EEXIST back-off does not livelock under weak fairness, and does without it", () => {
+    const model = compiledSkipModel(params("swapcache-prepare"));
+    const fair = checkLiveness(model);
+    expect(fair.verdict).toBe("holds");
+    const unfair = checkLiveness(model, { fairness: "none" });
+    expect(unfair.verdict).toBe("violated");
+    expect(unfair.property).toMatch(/^fault-completes/);
+    const loop = unfair.trace!.steps.slice(unfair.trace!.loopStart!).map((s) => s.name);
+    expect(loop).toContain("schedule_timeout_uninterruptible");
+  });
+});
+
+describe("skip-swapcache: coverage of the step tables", () => {
+  it("every row of every thread's table is reached, and with the guard pte_same never fails", () => {
+    const reached = new Map<Variant, Set<string>>();
+    for (const variant of ["no-guard", "swapcache-prepare"] as const) {
+      const model = skipSwapcacheModel(params(variant));
+      const { steps } = explore(model);
+      reached.set(variant, steps);
+      const catalogue = model.declared.catalogue;
+      const missing = catalogue.filter((c) => !steps.has(`${c.thread}:${c.name}`));
+      const core = missing.filter((c) => c.core);
+      expect(core, variant).toEqual([]);
+      const branches = missing.map((c) => `${c.thread}:${c.name}`);
+      // The fix's point: a fault past swapcache_prepare always finds its PTE unchanged.
+      expect(branches, variant).toEqual(
+        variant === "no-guard" ? [] : ["fault0:pte_same", "fault1:pte_same"],
+      );
+    }
+    expect(reached.get("no-guard")).toContain("fault1:pte_same");
+  });
+});
+
+describe("skip-swapcache: compiled model = object model", () => {
+  it.each([
+    ["no-guard", 1],
+    ["no-guard", 2],
+    ["swapcache-prepare", 1],
+    ["swapcache-prepare", 2],
+    ["swapcache-prepare", 3],
+  ] as const)("%s, %i slots (verify mode)", (variant, slots) => {
+    const object = skipSwapcacheModel(params(variant, slots));
+    const compiled = compiledSkipModel(params(variant, slots), { verify: true });
+    const a = search(object);
+    const b = search(compiled);
+    expect(b.verdict).toBe(a.verdict);
+    expect(b.property).toBe(a.property);
+    expect(b.explanation).toBe(a.explanation);
+    expect(b.stats.distinctStates).toBe(a.stats.distinctStates);
+    expect(b.stats.transitions).toBe(a.stats.transitions);
+    expect(b.coverage).toEqual(a.coverage);
+    expect(b.trace?.steps.map((s) => s.label)).toEqual(a.trace?.steps.map((s) => s.label));
+    if (a.trace && b.trace) {
+      const lastA = a.trace.steps.at(-1)?.state ?? a.trace.init;
+      const lastB = b.trace.steps.at(-1)?.state ?? b.trace.init;
+      expect(compiled.variables!(lastB)).toEqual(object.variables!(lastA));
+    }
+    const la = checkLiveness(object);
+    const lb = checkLiveness(compiled);
+    expect(lb.verdict).toBe(la.verdict);
+    expect(lb.stats.distinctStates).toBe(la.stats.distinctStates);
+  });
+});
+
+describe("skip-swapcache: the proof", () => {
+  it("proveMatrix: the fix proved in every cell, the baseline violated", async () => {
+    const entry = findModel("skip-swapcache")!;
+    const cells = await proveMatrix(
+      entry,
+      [1, 2, 3].map((slots) => ({ ...entry.proof!.matrix, slots: String(slots) })),
+      { baseline: entry.proof!.baseline, liveness: true },
+    );
+    expect(cells.map((c) => c.status)).toEqual(["proved", "proved", "proved"]);
+    for (const c of cells) {
+      expect(c.unreachedCore).toEqual([]);
+      expect(c.witness?.verdict).toBe("violated");
+    }
+  });
+});
+
+describe("skip-swapcache: the CLI", () => {
+  it("check --variant no-guard: exit 1, a shortest counterexample in kernel functions", async () => {
+    const r = await runCli("check", "--model", "skip-swapcache", "--variant", "no-guard");
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/no-guard +2 +violated +data-integrity +19 /);
+    expect(r.stdout).toMatch(/shortest counterexample: 19 steps/);
+    for (const fn of ["do_swap_page", "__swap_count", "swap_readpage", "swap_free", "set_pte_at"]) {
+      expect(r.stdout).toContain(fn);
+    }
+  });
+
+  it("check --variant swapcache-prepare: exit 0 after a complete search", async () => {
+    const r = await runCli("check", "--model", "skip-swapcache", "--variant", "swapcache-prepare");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/swapcache-prepare +2 +holds/);
+    expect(r.stdout).toMatch(/complete/);
+  });
+
+  it("prove --model skip-swapcache: exit 0, every cell proved", async () => {
+    const r = await runCli("prove", "--model", "skip-swapcache");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/3 cells: 3 proved, 0 violated/);
+  });
+
+  it("a parameter this model does not have: one line, exit 2", async () => {
+    const r = await runCli("check", "--model", "skip-swapcache", "--order", "2");
+    expectBadInput(r, /^swapcheck: model skip-swapcache has no parameter --order/);
+  });
+});
