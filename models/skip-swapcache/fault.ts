@@ -30,6 +30,7 @@
  * swapin_readahead (count ≠ 1) is followed only where it ends the fault.
  */
 import { List } from "immutable";
+import type { ThreadDecl } from "../../src/declared/model.js";
 import { stepsOf, stepTable, type ThreadStep } from "../../src/declared/steps.js";
 import { DATA_GARBAGE, type Folio, folioAlloc, folioPut, PG } from "../../src/kernel/folio.js";
 import { pteDescribe, pteKind, ptePresent, pteSwapOffset } from "../../src/kernel/page-table.js";
@@ -265,4 +266,15 @@ function nextName(s: SkipState, t: number): string {
 /** Whether a fault is in progress (started, not completed). */
 export function faulting(f: FaultThread): boolean {
   return f.pc !== Fault.Idle && f.pc !== Fault.Done;
+}
+
+/** The two faults, each with its record in `faults`. */
+export function faultThreads(setup: Setup): ThreadDecl<SkipState>[] {
+  return FAULT_NAMES.map((name, t) => ({
+    name,
+    own: ["faults", t],
+    table: FAULT_STEPS,
+    steps: (s) => faultSteps(s, setup, t),
+    unfinished: (s) => faulting(s.faults.get(t)!),
+  }));
 }

@@ -19,51 +19,17 @@ import {
   declared,
   type ModelDecl,
   objectModel,
-  type ThreadDecl,
 } from "../../src/declared/model.js";
 import type { Fields } from "../../src/declared/state.js";
 import type { DeclaredRegistration } from "../registry.js";
-import { FAULT_STEPS, faulting, faultSteps } from "./fault.js";
-import { PARAMETERS, parseSkipParams, type SkipParams, skipRawParams, THREADS } from "./params.js";
-import { RECLAIM_STEPS, reclaimSteps, WRITE_STEPS, writeSteps } from "./reclaim.js";
-import {
-  FAULT_NAMES,
-  initialState,
-  makeSetup,
-  Reclaim,
-  type Setup,
-  SKIP_STATE,
-  type SkipState,
-} from "./state.js";
+import { faultThreads } from "./fault.js";
+import { SKIP_PARAMETERS, type SkipParams } from "./params.js";
+import { reclaimThreads } from "./reclaim.js";
+import { initialState, makeSetup, type Setup, SKIP_STATE, type SkipState } from "./state.js";
 import { swapMapInvariant } from "./swap-map-invariant.js";
-import { skipObjects, skipVariables, skipView } from "./view.js";
+import { skipObjects, skipView } from "./view.js";
 
 type SkipFields = typeof SKIP_STATE.fields;
-
-function threads(setup: Setup): ThreadDecl<SkipState>[] {
-  return [
-    ...FAULT_NAMES.map(
-      (name, t): ThreadDecl<SkipState> => ({
-        name,
-        own: ["faults", t],
-        table: FAULT_STEPS,
-        steps: (s) => faultSteps(s, setup, t),
-        unfinished: (s) => faulting(s.faults.get(t)!),
-      }),
-    ),
-    {
-      name: "reclaim",
-      own: "reclaim",
-      table: RECLAIM_STEPS,
-      steps: reclaimSteps,
-      // Waiting for a mapped page is idling, not being stuck.
-      unfinished: (s) => s.reclaim.pc !== Reclaim.Isolate && s.reclaim.pc !== Reclaim.Done,
-    },
-    ...(setup.params.threads.has("write")
-      ? [{ name: "write", own: "written", table: WRITE_STEPS, steps: writeSteps }]
-      : []),
-  ];
-}
 
 export function skipDeclaration(params: SkipParams): Declared<SkipFields, Setup> {
   const setup = makeSetup(params);
@@ -75,7 +41,7 @@ export function skipDeclaration(params: SkipParams): Declared<SkipFields, Setup>
     config: setup,
     state: SKIP_STATE,
     init: [init],
-    threads: threads(setup),
+    threads: [...faultThreads(setup), ...reclaimThreads(setup)],
     properties: [
       ...kernelProperties(shape, view, skipObjects),
       invariantProperty(swapMapInvariant, shape, view, skipObjects),
@@ -83,7 +49,6 @@ export function skipDeclaration(params: SkipParams): Declared<SkipFields, Setup>
         p.name.startsWith("fault-completes"),
       ),
     ],
-    variables: (s) => skipVariables(s, setup),
   };
   return declared(decl);
 }
@@ -101,24 +66,6 @@ export function compiledSkipModel(params: SkipParams, options: CompiledOptions =
 
 /** The registration (models/registry.ts: `declaredEntry(skipSwapcache)`). */
 export const skipSwapcache: DeclaredRegistration<SkipParams> = {
-  name: "skip-swapcache",
-  version: 1,
-  summary:
-    "do_swap_page skipping the swap cache (zram): two faults on one PTE vs a swap-out to the same slot (13ddaf26be32)",
-  parameters: PARAMETERS,
-  threads: THREADS,
-  proof: {
-    matrix: { variant: "swapcache-prepare", slots: "1..3", threads: "write" },
-    fixParameter: "variant",
-    baseline: "no-guard",
-  },
-  parse: (raw) => parseSkipParams("skip-swapcache", raw),
-  raw: skipRawParams,
-  title: (p) => `${p.variant}, ${p.slots} slot${p.slots === 1 ? "" : "s"}`,
-  shown: (p) => ({
-    variant: p.variant,
-    slots: p.slots,
-    threads: [...p.threads].join(",") || "none",
-  }),
+  ...SKIP_PARAMETERS,
   declare: (p) => skipDeclaration(p) as unknown as Declared<Fields, unknown>,
 };

@@ -12,6 +12,7 @@ import {
   type RawParams,
   rejectUnknown,
 } from "../../src/params.js";
+import type { DeclaredRegistration } from "../registry.js";
 
 export const VARIANTS = [
   {
@@ -92,3 +93,26 @@ export function skipRawParams(p: SkipParams): RawParams {
     threads: [...p.threads].join(",") || "none",
   };
 }
+
+/** The registration's parameter side: names, parsing, how a run is titled and shown. */
+export const SKIP_PARAMETERS: Omit<DeclaredRegistration<SkipParams>, "declare"> = {
+  name: "skip-swapcache",
+  version: 1,
+  summary:
+    "do_swap_page skipping the swap cache (zram): two faults on one PTE vs a swap-out to the same slot (13ddaf26be32)",
+  parameters: PARAMETERS,
+  threads: THREADS,
+  proof: {
+    matrix: { variant: "swapcache-prepare", slots: "1..3", threads: "write" },
+    fixParameter: "variant",
+    baseline: "no-guard",
+  },
+  parse: (raw) => parseSkipParams("skip-swapcache", raw),
+  raw: skipRawParams,
+  title: (p) => `${p.variant}, ${p.slots} slot${p.slots === 1 ? "" : "s"}`,
+  shown: (p) => ({
+    variant: p.variant,
+    slots: p.slots,
+    threads: [...p.threads].join(",") || "none",
+  }),
+};

@@ -16,6 +16,7 @@
  * any time (the cache fills up), so it is its own step.
  */
 import { List } from "immutable";
+import type { ThreadDecl } from "../../src/declared/model.js";
 import { stepsOf, stepTable, type ThreadStep } from "../../src/declared/steps.js";
 import {
   DATA_GARBAGE,
@@ -188,5 +189,17 @@ export function writeSteps(s: SkipState): ThreadStep<SkipState>[] {
     writeStep("write", `the process writes data ${D1} to its page (${frameName(s, f)})`, (s) =>
       updateFolio(s, f, (x) => flags(x.set("data", List([D1])), PG.dirty)).set("written", true),
     ),
+  ];
+}
+
+/** Reclaim (waiting for a mapped page is idling, not being stuck) and the optional write. */
+export function reclaimThreads(setup: Setup): ThreadDecl<SkipState>[] {
+  const unfinished = (s: SkipState) =>
+    s.reclaim.pc !== Reclaim.Isolate && s.reclaim.pc !== Reclaim.Done;
+  return [
+    { name: "reclaim", own: "reclaim", table: RECLAIM_STEPS, steps: reclaimSteps, unfinished },
+    ...(setup.params.threads.has("write")
+      ? [{ name: "write", own: "written", table: WRITE_STEPS, steps: writeSteps }]
+      : []),
   ];
 }

@@ -16,8 +16,8 @@ import {
   parts,
   type StateRecord,
 } from "../../src/declared/state.js";
-import { DATA_GARBAGE, Folio, fastRecord } from "../../src/kernel/folio.js";
-import { PTE_NONE, type Pte, pteSwap } from "../../src/kernel/page-table.js";
+import { DATA_GARBAGE, Folio, fastRecord, folioFlagNames } from "../../src/kernel/folio.js";
+import { PTE_NONE, type Pte, pteDescribe, pteSwap } from "../../src/kernel/page-table.js";
 import {
   FOLIO_PART,
   PTES_PART,
@@ -25,8 +25,13 @@ import {
   SWAP_MAP_PART,
   XARRAY_PART,
 } from "../../src/kernel/parts.js";
-import { type SwapMap, type SwapMapStep, swapMapFrom } from "../../src/kernel/swap-map.js";
-import { type XArray, xaInit } from "../../src/kernel/xarray.js";
+import {
+  type SwapMap,
+  type SwapMapStep,
+  swapMapFrom,
+  swapSlotWords,
+} from "../../src/kernel/swap-map.js";
+import { type XArray, xaInit, xaIsPointer, xaSlots, xaToPointer } from "../../src/kernel/xarray.js";
 import type { SkipParams } from "./params.js";
 
 /** The data the process had at the page when it was swapped out to slot 0. */
@@ -106,21 +111,60 @@ export const FAULT_NAMES = ["fault0", "fault1"] as const;
 export const PTL_HOLDERS = ["", ...FAULT_NAMES] as const;
 export type PtlHolder = (typeof PTL_HOLDERS)[number];
 
+/** What reports show of a field: one variable per element (`name[i]`), or one. */
+const shown =
+  <T>(value: (v: T, s: Frames) => string, local = false) =>
+  (v: T, s: Frames, name: string) => [{ name, value: value(v, s), ...(local ? { local } : {}) }];
+
+/** The frames of a state: all frame names need. */
+type Frames = { readonly folios: List<Folio> };
+
 export const SKIP_STATE = declareState("SkipState", {
-  swap: part(SWAP_MAP_PART, null as unknown as SwapMap),
+  swap: part(SWAP_MAP_PART, null as unknown as SwapMap, {
+    show: (m) => m.slots.map((_, o) => ({ name: `swap_map[${o}]`, value: swapSlotWords(m, o) })),
+  }),
   /** What each slot of the device holds (zram: discarded when the slot is freed). */
-  disk: part(SWAP_DATA_PART, List<number>()),
+  disk: part(SWAP_DATA_PART, List<number>(), {
+    show: (d) => d.toArray().map((v, o) => ({ name: `zram[${o}]`, value: String(v) })),
+  }),
   /** The swap cache (swapper_spaces[type]), indexed by swap offset. */
-  xa: part(XARRAY_PART, null as unknown as XArray),
-  folios: parts(FOLIO_PART),
-  ptes: part(PTES_PART, List<Pte>()),
-  ptl: choice(PTL_HOLDERS, "" as PtlHolder),
-  faults: parts(FAULT_PART),
-  reclaim: part(RECLAIM_PART, ReclaimThread()),
+  xa: part(XARRAY_PART, null as unknown as XArray, {
+    show: (xa, s: Frames) =>
+      [...xaSlots(xa)]
+        .filter((x) => xaIsPointer(x.entry))
+        .map((x) => ({
+          name: `swap cache[${x.firstIndex}]`,
+          value: frameName(s, xaToPointer(x.entry)),
+        })),
+  }),
+  folios: parts(FOLIO_PART, {
+    show: (list, s: Frames) =>
+      list.toArray().flatMap((f, i) => {
+        const n = `N${i}`;
+        if (!f.allocated) return [{ name: `${n}.frame`, value: "free" }];
+        return [
+          { name: `${n}.frame`, value: frameName(s, i) },
+          { name: `${n}.refcount`, value: String(f.refcount) },
+          { name: `${n}.flags`, value: folioFlagNames(f), set: true },
+          { name: `${n}.data`, value: String(f.data.get(0)) },
+        ];
+      }),
+  }),
+  ptes: part(PTES_PART, List<Pte>(), {
+    show: (ptes, s: Frames) => [
+      { name: "pte", value: pteDescribe(ptes.get(0)!, (f) => frameName(s, f)) },
+    ],
+  }),
+  ptl: choice(PTL_HOLDERS, "" as PtlHolder, { show: shown((h) => h || "-") }),
+  faults: parts(FAULT_PART, {
+    show: (list) =>
+      list.toArray().map((f, t) => ({ name: FAULT_NAMES[t]!, value: Fault[f.pc]!, local: true })),
+  }),
+  reclaim: part(RECLAIM_PART, ReclaimThread(), { show: shown((r) => Reclaim[r.pc]!, true) }),
   /** The process wrote D1 to the page. */
-  written: flag(),
+  written: flag(false, { show: shown((w) => String(w ? D1 : D0)) }),
   /** The first BUG/VM_BUG_ON (or "Unused swap offset" complaint) a swap-map step hit. */
-  bug: optionalPart(BUG_PART),
+  bug: optionalPart(BUG_PART, { show: (b) => (b ? [{ name: "BUG", value: b.what }] : []) }),
 });
 export type SkipState = StateRecord<typeof SKIP_STATE.fields>;
 
@@ -149,7 +193,7 @@ export function initialState(setup: Setup): SkipState {
 }
 
 /** N0, N1: the frame each fault allocates; a prime per reallocation. */
-export function frameName(s: SkipState, frame: number): string {
+export function frameName(s: Frames, frame: number): string {
   const g = s.folios.get(frame)?.generation ?? 0;
   return `N${frame}${"'".repeat(Math.max(0, g - 1))}`;
 }

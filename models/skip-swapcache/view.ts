@@ -2,16 +2,11 @@
  * The model's state as kernel objects, for the generic invariants
  * (invariants/): the frames, the swap cache, the PTE and the data last
  * written at its address, the swap map with the slots whose cache bit a
- * thread holds, what each thread holds, the faults as lookup threads; and
- * as named variables, for traces.
+ * thread holds, what each thread holds, the faults as lookup threads.
  */
 import type { KernelObject } from "../../invariants/index.js";
-import type { Variable } from "../../src/engine/index.js";
-import { folioFlagNames } from "../../src/kernel/folio.js";
-import { pteDescribe, pteSwapOffset } from "../../src/kernel/page-table.js";
-import { swapMapSlot } from "../../src/kernel/swap-map.js";
+import { pteSwapOffset } from "../../src/kernel/page-table.js";
 import type { Hold, KernelView } from "../../src/kernel/view.js";
-import { xaIsPointer, xaLoad, xaToPointer } from "../../src/kernel/xarray.js";
 import { faulting } from "./fault.js";
 import {
   D0,
@@ -95,35 +90,4 @@ export function skipObjects(kind: KernelObject): readonly string[] {
     default:
       return [];
   }
-}
-
-export function skipVariables(s: SkipState, setup: Setup): Variable[] {
-  const vars: Variable[] = [];
-  for (let o = 0; o < setup.params.slots; o++) {
-    const v = swapMapSlot(s.swap, o);
-    const words = `${v.cnt === 0 && !v.cache ? "free" : `count ${v.cnt}`}${v.cache ? " +cache" : ""}${v.parked ? " parked" : ""}`;
-    vars.push({ name: `swap_map[${o}]`, value: words });
-    vars.push({ name: `zram[${o}]`, value: String(s.disk.get(o)) });
-    const entry = xaLoad(s.xa, o);
-    if (xaIsPointer(entry)) {
-      vars.push({ name: `swap cache[${o}]`, value: frameName(s, xaToPointer(entry)) });
-    }
-  }
-  s.folios.forEach((f, frame) => {
-    const name = `N${frame}`;
-    vars.push({ name: `${name}.frame`, value: f.allocated ? frameName(s, frame) : "free" });
-    if (!f.allocated) return;
-    vars.push({ name: `${name}.refcount`, value: String(f.refcount) });
-    vars.push({ name: `${name}.flags`, value: folioFlagNames(f), set: true });
-    vars.push({ name: `${name}.data`, value: String(f.data.get(0)) });
-  });
-  vars.push({ name: "pte", value: pteDescribe(s.ptes.get(0)!, (f) => frameName(s, f)) });
-  vars.push({ name: "ptl", value: s.ptl || "-" });
-  vars.push({ name: "written", value: String(s.written ? D1 : D0) });
-  if (s.bug) vars.push({ name: "BUG", value: s.bug.what });
-  FAULT_NAMES.forEach((name, t) => {
-    vars.push({ name, value: Fault[s.faults.get(t)!.pc]!, local: true });
-  });
-  vars.push({ name: "reclaim", value: Reclaim[s.reclaim.pc]!, local: true });
-  return vars;
 }
