@@ -41,17 +41,24 @@
  *              swap-backed folio) at XA_STATE(I), nr = 2^K, new entry p999; cursor reset
  * Entries: 0 (NULL), pN (pointer N), vN (value N); printed also sN (sibling),
  * n (node), r (retry), z (zero), i<hex> (other internal).
+ *
+ * Output: "S <shift>", then per sequence "seq <n>", for each step
+ * "<step> <op> -> <result> | <cursor>" (index, shift, sibs, offset, node as
+ * R(estart) B(ounds) H(ead) or <shift>@<first index>) and the tree ("H
+ * <head>", then every node depth first: "N <shift>@<index> off= cnt= nv=
+ * [slots]"), at the end "L" and the runs of equal non-NULL entries over
+ * indices 0..UNIVERSE-1; a BUG replaces the step's line with "<step> <op>
+ * -> ! <what>" and ends the sequence; "end". A cursor index wrapped below 0
+ * is set back to 0 (" wrapped"): the port's indices have 48 bits.
  */
 #define _GNU_SOURCE
 #define XA_DEBUG
 #include <setjmp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static void kbug(const char *func, const char *cond);
