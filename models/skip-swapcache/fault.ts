@@ -42,6 +42,7 @@ import {
   swapFree,
   swapMapDiff,
 } from "../../src/kernel/swap-map.js";
+import type { Hold, LookupView } from "../../src/kernel/view.js";
 import { xaIsPointer, xaLoad } from "../../src/kernel/xarray.js";
 import {
   FAULT_NAMES,
@@ -266,6 +267,32 @@ function nextName(s: SkipState, t: number): string {
 /** Whether a fault is in progress (started, not completed). */
 export function faulting(f: FaultThread): boolean {
   return f.pc !== Fault.Idle && f.pc !== Fault.Done;
+}
+
+/** Fault t holds its new folio from vma_alloc_folio until set_pte_at or folio_put. */
+export function faultHolds(s: SkipState, t: number): Hold[] {
+  const pc = s.faults.get(t)!.pc;
+  return pc >= Fault.Read && pc <= Fault.Map
+    ? [{ thread: FAULT_NAMES[t]!, frame: t, what: "the new folio" }]
+    : [];
+}
+
+/** The slots whose cache bit a fault holds (13ddaf26be32's need_clear_cache). */
+export function faultGuards(s: SkipState): number[] {
+  return s.faults
+    .filter((f) => f.guard)
+    .map((f) => pteSwapOffset(f.orig))
+    .toArray();
+}
+
+/** Fault t as a lookup thread of the progress properties (it has no RCU loop to spin in). */
+export function faultLookup(s: SkipState, t: number): LookupView {
+  return {
+    thread: FAULT_NAMES[t]!,
+    inRcu: () => false,
+    faulting: () => faulting(s.faults.get(t)!),
+    where: () => `pte 0 (${Fault[s.faults.get(t)!.pc]})`,
+  };
 }
 
 /** The two faults, each with its record in `faults`. */

@@ -1,25 +1,10 @@
 /**
- * The skip-swapcache swap-in race (fixed by 13ddaf26be32) as a model of the
- * declared-state layer: two faults of one process on the same PTE take
- * do_swap_page's path that skips the swap cache (SWP_SYNCHRONOUS_IO, count
- * 1), while the process writes to the page and reclaim swaps it out again
- * to a slot the allocator may hand out twice. docs/skip-swapcache.md tells
- * the race in kernel terms.
- *
- * This file only assembles the declaration: the state is declared in
- * state.ts, each thread's path and step table in its own module, the
- * properties are the generic invariants (invariants/) over the model's
- * KernelView (view.ts) and the faults' progress.
+ * The skip-swapcache race of 13ddaf26be32 (docs/skip-swapcache.md), assembled:
+ * the state (state.ts), the threads (fault.ts, reclaim.ts), and the generic
+ * invariants and the faults' progress over its KernelView (view.ts).
  */
 import { invariantProperty, kernelProperties, progressProperties } from "../../invariants/index.js";
-import {
-  type CompiledOptions,
-  compiledModel,
-  type Declared,
-  declared,
-  type ModelDecl,
-  objectModel,
-} from "../../src/declared/model.js";
+import { type Declared, declared, type ModelDecl } from "../../src/declared/model.js";
 import type { Fields } from "../../src/declared/state.js";
 import type { DeclaredRegistration } from "../registry.js";
 import { faultThreads } from "./fault.js";
@@ -51,17 +36,6 @@ export function skipDeclaration(params: SkipParams): Declared<SkipFields, Setup>
     ],
   };
   return declared(decl);
-}
-
-/** The model as written (states are records): the reference the tests compare with. */
-export function skipSwapcacheModel(params: SkipParams) {
-  const d = skipDeclaration(params);
-  return Object.assign(objectModel(d), { setup: d.decl.config, declared: d });
-}
-
-/** What the checker runs: the same declaration, packed and memoised. */
-export function compiledSkipModel(params: SkipParams, options: CompiledOptions = {}) {
-  return compiledModel(skipDeclaration(params), options);
 }
 
 /** The registration (models/registry.ts: `declaredEntry(skipSwapcache)`). */

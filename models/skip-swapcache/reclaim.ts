@@ -34,6 +34,7 @@ import {
   swapMapFreeSlots,
   swapMapParkedSlots,
 } from "../../src/kernel/swap-map.js";
+import type { Hold } from "../../src/kernel/view.js";
 import { XA_EMPTY, xaMkPointer, xaStore } from "../../src/kernel/xarray.js";
 import {
   D1,
@@ -190,6 +191,19 @@ export function writeSteps(s: SkipState): ThreadStep<SkipState>[] {
       updateFolio(s, f, (x) => flags(x.set("data", List([D1])), PG.dirty)).set("written", true),
     ),
   ];
+}
+
+/** Reclaim holds its folio's isolation reference from folio_trylock until it frees it. */
+export function reclaimHolds(s: SkipState): Hold[] {
+  const r = s.reclaim;
+  return r.pc > Reclaim.Isolate && r.pc < Reclaim.Done
+    ? [{ thread: "reclaim", frame: r.frame, what: "the isolation reference to" }]
+    : [];
+}
+
+/** The slot whose cache bit reclaim holds with no folio in the swap cache yet. */
+export function reclaimPending(s: SkipState): number[] {
+  return s.reclaim.pc === Reclaim.AddToCache ? [s.reclaim.slot] : [];
 }
 
 /** Reclaim (waiting for a mapped page is idling, not being stuck) and the optional write. */

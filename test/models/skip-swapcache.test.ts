@@ -7,9 +7,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { findModel } from "../../models/registry.js";
-import { compiledSkipModel, skipSwapcacheModel } from "../../models/skip-swapcache/index.js";
+import { skipDeclaration } from "../../models/skip-swapcache/index.js";
 import type { SkipParams, Variant } from "../../models/skip-swapcache/params.js";
 import type { SkipState } from "../../models/skip-swapcache/state.js";
+import { type CompiledOptions, compiledModel, objectModel } from "../../src/declared/model.js";
 import { checkLiveness, type Model, search } from "../../src/engine/index.js";
 import { proveMatrix } from "../../src/prove/matrix.js";
 import { expectBadInput, runCli } from "../cli/run-cli.js";
@@ -19,6 +20,14 @@ const params = (variant: Variant, slots = 2, write = true): SkipParams => ({
   slots,
   threads: new Set(write ? (["write"] as const) : []),
 });
+
+/** The model as written (records), and as the checker runs it (packed, memoised). */
+const skipSwapcacheModel = (p: SkipParams) => {
+  const d = skipDeclaration(p);
+  return Object.assign(objectModel(d), { declared: d });
+};
+const compiledSkipModel = (p: SkipParams, options: CompiledOptions = {}) =>
+  compiledModel(skipDeclaration(p), options);
 
 /** A state as plain data (the swap map is a frozen object: immutable.js compares it by identity). */
 const key = (s: SkipState) => JSON.stringify(s.toJS());
