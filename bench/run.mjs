@@ -15,16 +15,23 @@
  * bound the CLI also uses: 85% of V8's heap limit) cuts short is reported
  * as incomplete: nothing is proved for it.
  *
- *   node bench/run.mjs [--max-seconds N] [--only NAME[,NAME...]] [--json]
+ *   node bench/run.mjs [--max-seconds N] [--only NAME[,NAME...]] [--json] [--against DIR]
+ *
+ * `--against DIR` also runs every configuration on another build (a
+ * checkout of another commit with its own dist/, e.g. made with
+ * `git worktree add DIR COMMIT && (cd DIR && npm ci)`), alternating the
+ * two, and prints each row's CPU time as a ratio to the other build's:
+ * how a change moves speed, measured in one run on one machine.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { getHeapStatistics } from "node:v8";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const DIST = new URL("../dist/", import.meta.url);
+const DIST_HERE = new URL("../dist/", import.meta.url);
+const DIST = DIST_HERE;
 
 /**
  * The configurations. Unless a row names another variant, each explores the
@@ -136,14 +143,31 @@ function reductionLines(rows) {
   return lines;
 }
 
+/** Each row against the same configuration on the other build (--against). */
+function againstLines(rows, other) {
+  return other.map((o) => {
+    const r = rows.find((x) => x.name === o.name);
+    const same = r.distinctStates === o.distinctStates && r.verdict === o.verdict;
+    return (
+      `  ${o.name.padEnd(24)} cpu ${fmt.s(r.cpuSeconds)} s vs ${fmt.s(o.cpuSeconds)} s: ` +
+      `${(r.cpuSeconds / o.cpuSeconds).toFixed(2)}x the other's CPU time; ` +
+      `RSS ${fmt.mb(r.maxRssBytes)} vs ${fmt.mb(o.maxRssBytes)} MB; ` +
+      (same
+        ? `same states (${fmt.int(r.distinctStates)})`
+        : `STATES DIFFER: ${r.distinctStates} vs ${o.distinctStates}`)
+    );
+  });
+}
+
 function parseArgs(argv) {
-  const args = { maxSeconds: 180, only: null, json: false, child: null };
+  const args = { maxSeconds: 180, only: null, json: false, child: null, against: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--max-seconds") args.maxSeconds = Number(argv[++i]);
     else if (a === "--only") args.only = argv[++i].split(",");
     else if (a === "--json") args.json = true;
     else if (a === "--child") args.child = JSON.parse(argv[++i]);
+    else if (a === "--against") args.against = argv[++i];
     else throw new Error(`bench: unknown argument ${a}`);
   }
   if (!(args.maxSeconds > 0)) throw new Error("bench: --max-seconds must be positive");
@@ -151,7 +175,8 @@ function parseArgs(argv) {
 }
 
 /** In the child: one search, one JSON line on stdout. */
-async function runChild({ params, maxSeconds, object, partialOrder, workers }) {
+async function runChild({ params, maxSeconds, object, partialOrder, workers, dist }) {
+  const DIST = dist ? new URL(dist) : DIST_HERE;
   const registryUrl = new URL("models/registry.js", DIST).href;
   const { findModel } = await import(registryUrl);
   const { migrateSwapcacheModel } = await import(
@@ -164,7 +189,9 @@ async function runChild({ params, maxSeconds, object, partialOrder, workers }) {
   // As the CLI does: stop (incomplete) before V8's heap limit rather than crash.
   const maxMemoryBytes = Math.floor(0.85 * getHeapStatistics().heap_size_limit);
   const compiled = runs[0].model;
-  const model = object ? migrateSwapcacheModel(compiled.setup.params) : compiled;
+  const model = object
+    ? migrateSwapcacheModel(runs[0].declared?.decl.config.params ?? compiled.setup.params)
+    : compiled;
   const options = { maxSeconds, maxMemoryBytes, partialOrder: partialOrder === true };
   const entry = findModel("migrate-swapcache");
   const spec = {
@@ -200,10 +227,10 @@ async function runChild({ params, maxSeconds, object, partialOrder, workers }) {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-function runConfig(config, maxSeconds) {
+function runConfig(config, maxSeconds, dist) {
   const child = spawnSync(
     process.execPath,
-    [fileURLToPath(import.meta.url), "--child", JSON.stringify({ ...config, maxSeconds })],
+    [fileURLToPath(import.meta.url), "--child", JSON.stringify({ ...config, maxSeconds, dist })],
     { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 20 },
   );
   if (child.status !== 0) {
@@ -269,8 +296,15 @@ async function main() {
   }
   const configs = CONFIGS.filter((c) => !args.only || args.only.includes(c.name));
   const rows = [];
+  const other = [];
+  const againstDist = args.against
+    ? new URL("dist/", pathToFileURL(`${args.against.replace(/\/$/, "")}/`)).href
+    : null;
   for (const config of configs) {
     if (!args.json) process.stderr.write(`bench: ${config.name}: ${config.what} ...\n`);
+    if (againstDist && !config.object) {
+      other.push({ name: config.name, ...runConfig(config, args.maxSeconds, againstDist) });
+    }
     rows.push({ name: config.name, what: config.what, ...runConfig(config, args.maxSeconds) });
   }
   const info = machine();
@@ -289,6 +323,9 @@ async function main() {
     table(rows),
     "",
     ...reductionLines(rows),
+    ...(args.against
+      ? ["", `against ${args.against} (run alternately in this run):`, ...againstLines(rows, other)]
+      : []),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 }

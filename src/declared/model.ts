@@ -168,9 +168,14 @@ export interface CompiledOptions {
   readonly verify?: boolean;
 }
 
-/** A thread's steps per id of its own word (part ids are dense: an array). */
+/**
+ * A thread's steps per id of its own word (part ids are dense: arrays).
+ * Steps that read nothing but the thread's own record (a finished thread,
+ * a step on its locals) are kept without a key.
+ */
 class ByOwnId<V> {
   private byId: (ObservedMemo<V> | undefined)[] = [];
+  readonly alone: (V | undefined)[] = [];
 
   memo(id: number): ObservedMemo<V> {
     let m = this.byId[id];
@@ -234,12 +239,17 @@ export function compiledModel<F extends Fields, C>(
   }
 
   function stepsOf(words: Packed, ti: number): readonly Step<PackedAction>[] {
-    const memo = memos[ti]!.memo(words[ownWords[ti]!]!);
-    let steps = memo.get(words);
+    const own = words[ownWords[ti]!]!;
+    const byOwn = memos[ti]!;
+    let steps = byOwn.alone[own];
+    if (steps !== undefined && !options.verify) return steps;
+    const memo = byOwn.memo(own);
+    steps ??= memo.get(words);
     if (steps === undefined) {
       const fresh = compute(words, ti);
       steps = fresh.steps;
-      memo.set(words, fresh.reads, steps);
+      if (fresh.reads.length === 1) byOwn.alone[own] = steps;
+      else memo.set(words, fresh.reads, steps);
     } else if (options.verify) {
       verifySteps(steps, compute(words, ti).steps, threads[ti]!.name);
     }
