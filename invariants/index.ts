@@ -8,6 +8,7 @@ import { cacheIntegrity } from "./cache-integrity.js";
 import { dataIntegrity } from "./data-integrity.js";
 import { deleteAssertion } from "./delete-assertion.js";
 import type { KernelInvariant, KernelObject } from "./invariant.js";
+import { kernelBug } from "./kernel-bug.js";
 import { noUseAfterFree } from "./no-use-after-free.js";
 import { xarrayStructure } from "./xarray-structure.js";
 
@@ -20,6 +21,7 @@ export const KERNEL_INVARIANTS: readonly KernelInvariant[] = [
   dataIntegrity,
   xarrayStructure,
   cacheIntegrity,
+  kernelBug,
 ];
 
 /**

@@ -31,7 +31,14 @@ import {
   ptePage,
   ptePresent,
 } from "../../src/kernel/page-table.js";
-import { xaIsSibling, xaMkPointer, xaState, xasNext, xasStore } from "../../src/kernel/xarray.js";
+import {
+  xaIsSibling,
+  xaMkPointer,
+  xaRecordBug,
+  xaState,
+  xasNext,
+  xasStore,
+} from "../../src/kernel/xarray.js";
 import { describeEntry } from "./describe.js";
 import {
   FRAME_A,
@@ -338,11 +345,13 @@ function storeStep(s: ScenarioState, setup: Setup): ThreadStep {
   }
   const r = xasNext(s.xa, xas);
   return step("xas_next", `xas_next() → slot ${r.xas.index}: ${describeEntry(s, r.entry)}`, (s) => {
+    // A BUG_ON on the way (lib/xarray.c) is recorded with the array: the kernel stops there.
+    const s1 = r.bug === null ? s : s.set("xa", xaRecordBug(s.xa, r.bug));
     // The RFC's test: only the first xas_next after the head store decides.
     if (setup.params.variant === "sibling-check" && m.sawSibling === null) {
-      return advance(setMigrate(s, { xas: r.xas, sawSibling: xaIsSibling(r.entry) }));
+      return advance(setMigrate(s1, { xas: r.xas, sawSibling: xaIsSibling(r.entry) }));
     }
-    return advance(setMigrate(s, { xas: r.xas }));
+    return advance(setMigrate(s1, { xas: r.xas }));
   });
 }
 
