@@ -6,61 +6,57 @@
  * other state, never continuously, so weak fairness does not force B to
  * step; A steps all the time. (Strong fairness would rule the loop out.)
  */
-import type { Model } from "../../src/engine/index.js";
+import { type Declared, declared, objectModel } from "../../src/declared/model.js";
+import { choice, declareState, flag, type StateRecord } from "../../src/declared/state.js";
+import { stepsOf, stepTable, type ThreadStep } from "../../src/declared/steps.js";
+import { shown } from "./parts.js";
 
-export interface BlockingMutexState {
+export const BLOCKING_MUTEX_STATE = declareState("BlockingMutexState", {
   /** A holds the mutex. */
-  readonly a: boolean;
+  a: flag(false, { show: shown() }),
   /** B: 0 waits for the mutex, 1 holds it, 2 done. */
-  readonly b: number;
+  b: choice([0, 1, 2], 0, { show: shown({ local: true }) }),
+});
+type Fields = typeof BLOCKING_MUTEX_STATE.fields;
+export type BlockingMutexState = StateRecord<Fields>;
+
+export const MUTEX_STEPS = stepTable<null, "mutex_lock" | "mutex_unlock">({
+  mutex_lock: "core",
+  mutex_unlock: "core",
+});
+const step = stepsOf<BlockingMutexState, "mutex_lock" | "mutex_unlock">(MUTEX_STEPS);
+
+const held = (s: BlockingMutexState) => s.a || s.b === 1;
+
+// Each effect made once: a step is the same action every time.
+const aLock = (t: BlockingMutexState) => t.set("a", true);
+const aUnlock = (t: BlockingMutexState) => t.set("a", false);
+const bLock = (t: BlockingMutexState) => t.set("b", 1);
+const bUnlock = (t: BlockingMutexState) => t.set("b", 2);
+
+/** A: lock and unlock, forever. */
+function aSteps(s: BlockingMutexState): ThreadStep<BlockingMutexState>[] {
+  if (s.a) return [step("mutex_unlock", "mutex_unlock(M)", aUnlock)];
+  return held(s) ? [] : [step("mutex_lock", "mutex_lock(M)", aLock)];
 }
 
-type MutexAction = "a-lock" | "a-unlock" | "b-lock" | "b-unlock";
+/** B: sleeps while M is held, then locks and unlocks once. */
+function bSteps(s: BlockingMutexState): ThreadStep<BlockingMutexState>[] {
+  if (s.b === 1) return [step("mutex_unlock", "mutex_unlock(M)", bUnlock)];
+  if (s.b === 0 && !held(s)) return [step("mutex_lock", "mutex_lock(M)", bLock)];
+  return [];
+}
 
-export function blockingMutexModel(): Model<BlockingMutexState, MutexAction> {
-  return {
+export function blockingMutexDeclaration(): Declared<Fields, null> {
+  return declared<Fields, null>({
     name: "blocking-mutex",
-    threads: ["A", "B"],
-    initStates: () => [{ a: false, b: 0 }],
-    actions(s) {
-      const held = s.a || s.b === 1;
-      const steps: { thread: string; name: string; label: string; action: MutexAction }[] = [];
-      if (!held) {
-        steps.push({ thread: "A", name: "mutex_lock", label: "mutex_lock(M)", action: "a-lock" });
-      }
-      if (s.a) {
-        steps.push({
-          thread: "A",
-          name: "mutex_unlock",
-          label: "mutex_unlock(M)",
-          action: "a-unlock",
-        });
-      }
-      if (s.b === 0 && !held) {
-        steps.push({ thread: "B", name: "mutex_lock", label: "mutex_lock(M)", action: "b-lock" });
-      }
-      if (s.b === 1) {
-        steps.push({
-          thread: "B",
-          name: "mutex_unlock",
-          label: "mutex_unlock(M)",
-          action: "b-unlock",
-        });
-      }
-      return steps;
-    },
-    next(s, action) {
-      switch (action) {
-        case "a-lock":
-          return { ...s, a: true };
-        case "a-unlock":
-          return { ...s, a: false };
-        case "b-lock":
-          return { ...s, b: 1 };
-        case "b-unlock":
-          return { ...s, b: 2 };
-      }
-    },
+    config: null,
+    state: BLOCKING_MUTEX_STATE,
+    init: [BLOCKING_MUTEX_STATE.State()],
+    threads: [
+      { name: "A", own: "a", table: MUTEX_STEPS, steps: aSteps },
+      { name: "B", own: "b", table: MUTEX_STEPS, steps: bSteps },
+    ],
     properties: [
       {
         name: "B-acquires",
@@ -69,6 +65,9 @@ export function blockingMutexModel(): Model<BlockingMutexState, MutexAction> {
         holds: (s) => s.b >= 1,
       },
     ],
-    encode: (s) => [+s.a, s.b],
-  };
+  });
+}
+
+export function blockingMutexModel() {
+  return objectModel(blockingMutexDeclaration());
 }

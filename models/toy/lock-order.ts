@@ -2,45 +2,66 @@
  * Two threads take two locks in opposite orders (an AB-BA deadlock). By
  * hand: the shortest deadlock is 2 steps, each thread holding its first lock.
  */
-import type { Model } from "../../src/engine/index.js";
+import { type Declared, declared, objectModel } from "../../src/declared/model.js";
+import { declareState, part, type StateRecord } from "../../src/declared/state.js";
+import { stepsOf, stepTable, type ThreadStep } from "../../src/declared/steps.js";
+import { numbersPart, replaced, shownEach, tuple } from "./parts.js";
 
 /** pc: 0 take first lock, 1 take second, 2 release both, 3 done. owner: -1 free, else thread. */
-export interface LockOrderState {
-  readonly pc: readonly [number, number];
-  readonly owner: readonly [number, number];
-}
+export const LOCK_ORDER_STATE = declareState("LockOrderState", {
+  pc: part(numbersPart("toy-lock-order-pc"), tuple([0, 0]), { show: shownEach({ local: true }) }),
+  owner: part(numbersPart("toy-lock-order-owner"), tuple([-1, -1]), { show: shownEach() }),
+});
+type Fields = typeof LOCK_ORDER_STATE.fields;
+export type LockOrderState = StateRecord<Fields>;
 
 const ORDER = [
   [0, 1],
   [1, 0],
 ] as const;
 
-export function lockOrderModel(): Model<LockOrderState, 0 | 1> {
-  return {
-    name: "lock-order",
-    threads: ["T0", "T1"],
-    initStates: () => [{ pc: [0, 0], owner: [-1, -1] }],
-    actions(s) {
-      const steps = [];
-      for (const t of [0, 1] as const) {
-        const pc = s.pc[t];
-        if (pc === 3) continue;
-        if (pc < 2 && s.owner[ORDER[t][pc]] !== -1) continue;
-        const label = pc < 2 ? `lock(L${ORDER[t][pc]})` : "unlock both";
-        steps.push({ thread: `T${t}`, name: pc < 2 ? "lock" : "unlock", label, action: t });
-      }
-      return steps;
-    },
-    next(s, t) {
-      const pc: [number, number] = [s.pc[0], s.pc[1]];
-      const owner: [number, number] = [s.owner[0], s.owner[1]];
-      if (pc[t] < 2) owner[ORDER[t][pc[t]]] = t;
-      else owner[0] = owner[1] = -1;
-      pc[t]++;
-      return { pc, owner };
-    },
-    properties: [],
-    encode: (s) => [...s.pc, ...s.owner],
-    unfinished: (s) => (["T0", "T1"] as const).filter((_, t) => s.pc[t] !== 3),
+export const LOCK_ORDER_STEPS = stepTable<null, "lock" | "unlock">({
+  lock: "core",
+  unlock: "core",
+});
+const step = stepsOf<LockOrderState, "lock" | "unlock">(LOCK_ORDER_STEPS);
+
+/** Thread t: lock its first lock, its second, then unlock both (each effect made once). */
+function threadSteps(t: 0 | 1): (s: LockOrderState) => ThreadStep<LockOrderState>[] {
+  const goto = (u: LockOrderState, next: number) => u.set("pc", replaced(u.pc, t, next));
+  const take = (pc: 0 | 1) => (u: LockOrderState) =>
+    goto(u.set("owner", replaced(u.owner, ORDER[t][pc], t)), pc + 1);
+  const effects = [
+    take(0),
+    take(1),
+    (u: LockOrderState) => goto(u.set("owner", tuple([-1, -1])), 3),
+  ];
+  return (s) => {
+    const pc = s.pc[t]!;
+    if (pc === 3) return [];
+    if (pc === 2) return [step("unlock", "unlock both", effects[2]!)];
+    const lock = ORDER[t][pc as 0 | 1];
+    return s.owner[lock] !== -1 ? [] : [step("lock", `lock(L${lock})`, effects[pc]!)];
   };
+}
+
+export function lockOrderDeclaration(): Declared<Fields, null> {
+  return declared<Fields, null>({
+    name: "lock-order",
+    config: null,
+    state: LOCK_ORDER_STATE,
+    init: [LOCK_ORDER_STATE.State()],
+    threads: ([0, 1] as const).map((t) => ({
+      name: `T${t}`,
+      own: "pc",
+      table: LOCK_ORDER_STEPS,
+      steps: threadSteps(t),
+      unfinished: (s) => s.pc[t] !== 3,
+    })),
+    properties: [],
+  });
+}
+
+export function lockOrderModel() {
+  return objectModel(lockOrderDeclaration());
 }

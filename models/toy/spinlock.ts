@@ -6,70 +6,78 @@
  * weak fairness A, enabled all along that loop, must step, so B gets the
  * lock: both progress properties hold.
  */
-import type { Model } from "../../src/engine/index.js";
+import { type Declared, declared, objectModel } from "../../src/declared/model.js";
+import { choice, declareState, part, type StateRecord } from "../../src/declared/state.js";
+import { stepsOf, stepTable, type ThreadStep } from "../../src/declared/steps.js";
+import { numberPart, shown } from "./parts.js";
 
 /** a, b: 0 wants the lock, 1 holds it, 2 done (A loops back to 0 while rounds remain). */
-export interface SpinlockState {
-  readonly a: number;
-  readonly b: number;
+export const SPINLOCK_STATE = declareState("SpinlockState", {
+  a: choice([0, 1, 2], 0, { show: shown({ local: true }) }),
+  b: choice([0, 1, 2], 0, { show: shown({ local: true }) }),
   /** Rounds A has completed. */
-  readonly done: number;
+  done: part(numberPart("toy-spinlock-done"), 0, { show: shown({ local: true }) }),
   /** -1 free, 0 held by A, 1 held by B. */
-  readonly lock: number;
+  lock: choice([-1, 0, 1], -1, { show: shown() }),
+});
+type Fields = typeof SPINLOCK_STATE.fields;
+export type SpinlockState = StateRecord<Fields>;
+
+type Name = "spin_lock" | "spin_unlock" | "cpu_relax";
+export const A_STEPS = stepTable<null, Name>({
+  spin_lock: "core",
+  spin_unlock: "core",
+  cpu_relax: "branch",
+});
+export const B_STEPS = A_STEPS;
+const step = stepsOf<SpinlockState, Name>(A_STEPS);
+
+// Each effect made once: a step is the same action every time.
+const aLock = (t: SpinlockState) => t.set("a", 1).set("lock", 0);
+const spin = (t: SpinlockState) => t;
+const bLock = (t: SpinlockState) => t.set("b", 1).set("lock", 1);
+const bUnlock = (t: SpinlockState) => t.set("b", 2).set("lock", -1);
+
+/** A: lock and unlock, `rounds` times. */
+function aSteps(rounds: number): (s: SpinlockState) => ThreadStep<SpinlockState>[] {
+  const aUnlock = (t: SpinlockState) => {
+    const done = t.done + 1;
+    return t
+      .set("a", done < rounds ? 0 : 2)
+      .set("done", done)
+      .set("lock", -1);
+  };
+  return (s) => {
+    if (s.a === 0 && s.lock === -1) return [step("spin_lock", "spin_lock(L)", aLock)];
+    return s.a === 1 ? [step("spin_unlock", "spin_unlock(L)", aUnlock)] : [];
+  };
 }
 
-type SpinAction = "a-lock" | "a-unlock" | "b-spin" | "b-lock" | "b-unlock";
+/** B: spin while L is held, then lock and unlock once. */
+function bSteps(s: SpinlockState): ThreadStep<SpinlockState>[] {
+  if (s.b === 1) return [step("spin_unlock", "spin_unlock(L)", bUnlock)];
+  if (s.b !== 0) return [];
+  return s.lock !== -1
+    ? [step("cpu_relax", "spin: L held", spin)]
+    : [step("spin_lock", "spin_lock(L)", bLock)];
+}
 
-export function spinlockModel(rounds = 2): Model<SpinlockState, SpinAction> {
-  return {
+export function spinlockDeclaration(rounds = 2): Declared<Fields, null> {
+  return declared<Fields, null>({
     name: "spinlock",
-    threads: ["A", "B"],
-    initStates: () => [{ a: 0, b: 0, done: 0, lock: -1 }],
-    actions(s) {
-      const steps: { thread: string; name: string; label: string; action: SpinAction }[] = [];
-      if (s.a === 0 && s.lock === -1) {
-        steps.push({ thread: "A", name: "spin_lock", label: "spin_lock(L)", action: "a-lock" });
-      }
-      if (s.a === 1) {
-        steps.push({
-          thread: "A",
-          name: "spin_unlock",
-          label: "spin_unlock(L)",
-          action: "a-unlock",
-        });
-      }
-      if (s.b === 0 && s.lock !== -1) {
-        steps.push({ thread: "B", name: "cpu_relax", label: "spin: L held", action: "b-spin" });
-      }
-      if (s.b === 0 && s.lock === -1) {
-        steps.push({ thread: "B", name: "spin_lock", label: "spin_lock(L)", action: "b-lock" });
-      }
-      if (s.b === 1) {
-        steps.push({
-          thread: "B",
-          name: "spin_unlock",
-          label: "spin_unlock(L)",
-          action: "b-unlock",
-        });
-      }
-      return steps;
-    },
-    next(s, action) {
-      switch (action) {
-        case "a-lock":
-          return { ...s, a: 1, lock: 0 };
-        case "a-unlock": {
-          const done = s.done + 1;
-          return { ...s, a: done < rounds ? 0 : 2, done, lock: -1 };
-        }
-        case "b-spin":
-          return s;
-        case "b-lock":
-          return { ...s, b: 1, lock: 1 };
-        case "b-unlock":
-          return { ...s, b: 2, lock: -1 };
-      }
-    },
+    config: null,
+    state: SPINLOCK_STATE,
+    init: [SPINLOCK_STATE.State()],
+    threads: [
+      {
+        name: "A",
+        own: "a",
+        table: A_STEPS,
+        steps: aSteps(rounds),
+        unfinished: (s) => s.a !== 2,
+      },
+      { name: "B", own: "b", table: B_STEPS, steps: bSteps, unfinished: (s) => s.b !== 2 },
+    ],
     properties: [
       {
         name: "mutual-exclusion",
@@ -91,7 +99,9 @@ export function spinlockModel(rounds = 2): Model<SpinlockState, SpinAction> {
         explain: (s) => `L held by ${s.lock === 0 ? "A" : "B"}`,
       },
     ],
-    encode: (s) => [s.a, s.b, s.done, s.lock],
-    unfinished: (s) => [...(s.a === 2 ? [] : ["A"]), ...(s.b === 2 ? [] : ["B"])],
-  };
+  });
+}
+
+export function spinlockModel(rounds = 2) {
+  return objectModel(spinlockDeclaration(rounds));
 }

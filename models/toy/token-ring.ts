@@ -5,34 +5,50 @@
  * holds outright, without any fairness: local work is bounded, so every
  * infinite run passes the token around the ring again and again.
  */
-import type { Model } from "../../src/engine/index.js";
+import { type Declared, declared, objectModel } from "../../src/declared/model.js";
+import { declareState, part, type StateRecord } from "../../src/declared/state.js";
+import { stepsOf, stepTable, type ThreadStep } from "../../src/declared/steps.js";
+import { numberPart, shown } from "./parts.js";
 
-export interface TokenRingState {
+export const TOKEN_RING_STATE = declareState("TokenRingState", {
   /** The thread holding the token. */
-  readonly holder: number;
+  holder: part(numberPart("toy-token-ring-holder"), 0, { show: shown() }),
   /** Local work steps the holder has done. */
-  readonly worked: number;
+  worked: part(numberPart("toy-token-ring-worked"), 0, { show: shown({ local: true }) }),
+});
+type Fields = typeof TOKEN_RING_STATE.fields;
+export type TokenRingState = StateRecord<Fields>;
+
+export const TOKEN_RING_STEPS = stepTable<null, "work" | "pass">({ work: "core", pass: "core" });
+const step = stepsOf<TokenRingState, "work" | "pass">(TOKEN_RING_STEPS);
+
+const work = (t: TokenRingState) => t.set("worked", t.worked + 1);
+
+/** Thread i, while it holds the token: work, or pass it on (each effect made once). */
+function threadSteps(i: number, threads: number, most: number) {
+  const next = (i + 1) % threads;
+  const pass = (t: TokenRingState) => t.set("holder", next).set("worked", 0);
+  return (s: TokenRingState): ThreadStep<TokenRingState>[] => {
+    if (s.holder !== i) return [];
+    const steps: ThreadStep<TokenRingState>[] = [];
+    if (s.worked < most) steps.push(step("work", `work ${s.worked + 1}`, work));
+    steps.push(step("pass", `pass token to R${next}`, pass));
+    return steps;
+  };
 }
 
-export function tokenRingModel(threads = 3, work = 2): Model<TokenRingState, "work" | "pass"> {
-  return {
+export function tokenRingDeclaration(threads = 3, work = 2): Declared<Fields, null> {
+  return declared<Fields, null>({
     name: "token-ring",
-    threads: Array.from({ length: threads }, (_, i) => `R${i}`),
-    initStates: () => [{ holder: 0, worked: 0 }],
-    actions(s) {
-      const thread = `R${s.holder}`;
-      const next = (s.holder + 1) % threads;
-      const steps: { thread: string; name: string; label: string; action: "work" | "pass" }[] = [];
-      if (s.worked < work) {
-        steps.push({ thread, name: "work", label: `work ${s.worked + 1}`, action: "work" });
-      }
-      steps.push({ thread, name: "pass", label: `pass token to R${next}`, action: "pass" });
-      return steps;
-    },
-    next: (s, action) =>
-      action === "work"
-        ? { holder: s.holder, worked: s.worked + 1 }
-        : { holder: (s.holder + 1) % threads, worked: 0 },
+    config: null,
+    state: TOKEN_RING_STATE,
+    init: [TOKEN_RING_STATE.State()],
+    threads: Array.from({ length: threads }, (_, i) => ({
+      name: `R${i}`,
+      own: "holder",
+      table: TOKEN_RING_STEPS,
+      steps: threadSteps(i, threads, work),
+    })),
     properties: [
       {
         name: "token-returns",
@@ -47,6 +63,9 @@ export function tokenRingModel(threads = 3, work = 2): Model<TokenRingState, "wo
         holds: (s) => s.holder === threads - 1,
       },
     ],
-    encode: (s) => [s.holder, s.worked],
-  };
+  });
+}
+
+export function tokenRingModel(threads = 3, work = 2) {
+  return objectModel(tokenRingDeclaration(threads, work));
 }
