@@ -221,7 +221,7 @@ export function faultSteps(s: SkipState, setup: Setup, t: number): ThreadStep<Sk
         ];
       }
       return [
-        step("pte_offset_map_lock", `pte_offset_map_lock; pte_same(${shown})`, (s) =>
+        step("pte_offset_map_lock", `pte_offset_map_lock: pte_same (pte = ${shown})`, (s) =>
           set(s.set("ptl", FAULT_NAMES[t]!), { pc: Fault.Map }),
         ),
       ];
@@ -230,16 +230,13 @@ export function faultSteps(s: SkipState, setup: Setup, t: number): ThreadStep<Sk
     case Fault.Map: {
       const r = swapFree(s.swap, e);
       return [
-        step(
-          "set_pte_at",
-          `swap_free(${swp}); set_pte_at(pte → ${n}); folio_unlock; pte_unmap_unlock`,
-          (s) =>
-            set(
-              folio(withSwap(s, r), (f) => f.set("flags", f.flags & ~PG.locked))
-                .set("ptes", s.ptes.set(0, ptePresent(t, 0)))
-                .set("ptl", ""),
-              out(true),
-            ),
+        step("set_pte_at", `swap_free(${swp}); set_pte_at(pte → ${n}); unlock`, (s) =>
+          set(
+            folio(withSwap(s, r), (f) => f.set("flags", f.flags & ~PG.locked))
+              .set("ptes", s.ptes.set(0, ptePresent(t, 0)))
+              .set("ptl", ""),
+            out(true),
+          ),
         ),
       ];
     }
