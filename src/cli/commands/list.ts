@@ -48,18 +48,19 @@ export function modelProperties(entry: ModelEntry): ListedProperty[] {
     }
   };
   for (const p of sample({})) add(p, null);
+  for (const spec of entry.parameters.filter(isNumeric)) {
+    for (const p of sample({ [spec.name]: "1" })) add(p, `--${spec.name} N`);
+  }
+  // Declared but in none of the runs sampled: listed, as an invariant added on request.
   for (const p of entry.properties) {
     if (!out.has(family(p.name))) {
       out.set(family(p.name), {
         name: family(p.name),
         kind: "invariant",
         description: p.description,
-        addedBy: null,
+        addedBy: "some parameters",
       });
     }
-  }
-  for (const spec of entry.parameters.filter(isNumeric)) {
-    for (const p of sample({ [spec.name]: "1" })) add(p, `--${spec.name} N`);
   }
   return [...out.values()];
 }
