@@ -5,6 +5,7 @@
  *   folio_trylock (isolated from the LRU: a reference);
  *   add_to_swap: folio_alloc_swap (any free slot: the one a fault freed
  *     included), add_to_swap_cache (a reference, PG_swapcache), dirty;
+ *     with no free slot it fails and reclaim keeps the folio (activate);
  *   try_to_unmap: the PTE becomes the swap entry, swap_duplicate (count 1);
  *   pageout → swap_writepage: the device holds the page's data;
  *   __remove_mapping: folio_ref_freeze(2), __delete_from_swap_cache,
@@ -50,6 +51,7 @@ export const RECLAIM_STEPS = stepTable<
   Setup,
   | "folio_trylock"
   | "folio_alloc_swap"
+  | "add_to_swap"
   | "add_to_swap_cache"
   | "try_to_unmap"
   | "pageout"
@@ -58,6 +60,7 @@ export const RECLAIM_STEPS = stepTable<
 >({
   folio_trylock: "core",
   folio_alloc_swap: "core",
+  add_to_swap: "branch",
   add_to_swap_cache: "core",
   try_to_unmap: "core",
   pageout: "core",
@@ -105,15 +108,27 @@ function shrinkSteps(s: SkipState): ThreadStep<SkipState>[] {
       ];
     }
 
-    case Reclaim.Alloc:
+    case Reclaim.Alloc: {
       // The allocator may hand out any free slot (the scan's position is
       // not modelled): each is a step.
-      return swapMapFreeSlots(s.swap).map((o) => {
+      const free = swapMapFreeSlots(s.swap);
+      if (free.length === 0) {
+        return [
+          step("add_to_swap", `add_to_swap(${n}) fails: no free slot; activate, unlock`, (s) =>
+            setReclaim(
+              updateFolio(s, frame, (f) => flags(ref(f, -1), 0, PG.locked)),
+              { pc: Reclaim.Done },
+            ),
+          ),
+        ];
+      }
+      return free.map((o) => {
         const r = folioAllocSwap(s.swap, 0, o);
         return step("folio_alloc_swap", `folio_alloc_swap(${n}) → slot ${o}`, (s) =>
           setReclaim(withSwap(s, r), { pc: Reclaim.AddToCache, slot: o }),
         );
       });
+    }
 
     case Reclaim.AddToCache:
       return [
