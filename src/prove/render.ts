@@ -108,7 +108,8 @@ function grid(m: Matrix, cells: readonly Cell[]): string[][] {
       (c) => String(c.run.params[m.rowKey]) === r && String(c.run.params[m.colKey]) === col,
     );
   return [
-    [m.rowKey, ...cols],
+    // Numbers as column heads say what they count (`slots 2`); names (`anon-swap`) speak for themselves.
+    [m.rowKey, ...cols.map((c) => (/^\d+$/.test(c) ? `${words(m.colKey)} ${c}` : c))],
     ...rows.map((r) => [
       r,
       ...cols.map((col) => {
@@ -165,7 +166,9 @@ export function proveText(
   const m = arrange(cells);
   const out: string[] = header && cells.length > 0 ? [...configuration(cells, model), ""] : [];
   for (const g of m.groups) {
-    out.push(`== ${g.label} ==`, table(grid(m, g.cells)), "");
+    // One group with nothing to name it: no heading.
+    const heading = m.groups.length === 1 && g.label === "all" ? [] : [`== ${g.label} ==`];
+    out.push(...heading, table(grid(m, g.cells)), "");
   }
   const holding = cells.filter((c) => c.status !== "violated" && c.status !== "incomplete");
   const shown = verbose ? holding : holding.filter((c) => c.status !== "proved");

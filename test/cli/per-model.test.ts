@@ -263,6 +263,10 @@ describe("prove --model", () => {
     await runProve(proveArgs({ rounds: "1,2" }), text, lockEntry);
     expect(text.stdout()).toMatch(/^== rounds 1 ==$/m);
     expect(text.stdout()).toMatch(/^== rounds 2 ==$/m);
+    // One group with nothing to name it: no "== all ==" heading.
+    const one = capture();
+    await runProve(proveArgs(), one, lockEntry);
+    expect(one.stdout()).not.toContain("== all ==");
   });
 
   it("a baseline the fix parameter does not have is refused before any search", async () => {
