@@ -223,9 +223,10 @@ export function proveMarkdown(
   return out.join("\n");
 }
 
-export function proveJson(cells: readonly Cell[]): string {
+export function proveJson(cells: readonly Cell[], model?: string): string {
   return `${JSON.stringify(
     {
+      ...(model !== undefined ? { model } : {}),
       cells: cells.map((c) => ({
         ...c.run.params,
         checked: checkedJson(c.checked),

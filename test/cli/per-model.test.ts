@@ -251,6 +251,7 @@ describe("prove --model", () => {
     const io = capture();
     expect(await runProve(proveArgs({ rounds: "1..3", json: true }), io, lockEntry)).toBe(0);
     const doc = JSON.parse(io.stdout());
+    expect(doc.model).toBe("toy-lock");
     expect(doc.cells.map((c: { rounds: number }) => c.rounds)).toEqual([1, 2, 3]);
     expect(doc.cells[0]).toMatchObject({
       status: "proved",

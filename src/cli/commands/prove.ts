@@ -148,7 +148,9 @@ export async function runProve(
     },
   });
   if (showProgress) io.err("\r\x1b[K");
-  io.out(args.json ? proveJson(cells) : proveText(cells, args.verbose, entry.name, false));
+  io.out(
+    args.json ? proveJson(cells, entry.name) : proveText(cells, args.verbose, entry.name, false),
+  );
   if (args.md !== undefined) {
     const md = proveMarkdown(cells, {
       command: commandLine(entry, args),
