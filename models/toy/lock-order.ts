@@ -5,7 +5,7 @@
 import { type Declared, declared, objectModel } from "../../src/declared/model.js";
 import { declareState, part, type StateRecord } from "../../src/declared/state.js";
 import { stepsOf, stepTable, type ThreadStep } from "../../src/declared/steps.js";
-import { numbersPart, replaced, shownEach, tuple } from "./parts.js";
+import { numbersPart, put, replaced, shownEach, tuple } from "./parts.js";
 
 /** pc: 0 take first lock, 1 take second, 2 release both, 3 done. owner: -1 free, else thread. */
 export const LOCK_ORDER_STATE = declareState("LockOrderState", {
@@ -34,7 +34,7 @@ function threadSteps(t: 0 | 1): (s: LockOrderState) => ThreadStep<LockOrderState
   const effects = [
     take(0),
     take(1),
-    (u: LockOrderState) => goto(u.set("owner", tuple([-1, -1])), 3),
+    (u: LockOrderState) => goto(put(u, "owner", tuple([-1, -1])), 3),
   ];
   return (s) => {
     const pc = s.pc[t]!;

@@ -7,7 +7,7 @@
 import { type Declared, declared, objectModel } from "../../src/declared/model.js";
 import { declareState, flag, part, type StateRecord } from "../../src/declared/state.js";
 import { stepsOf, stepTable, type ThreadStep } from "../../src/declared/steps.js";
-import { numbersPart, replaced, shown, shownEach, tuple } from "./parts.js";
+import { numbersPart, put, replaced, shown, shownEach, tuple } from "./parts.js";
 
 /** pc: 0 test the lock, 1 set it, 2 critical section, 3 done. */
 export const NAIVE_MUTEX_STATE = declareState("NaiveMutexState", {
@@ -32,8 +32,8 @@ function threadSteps(i: number): (s: NaiveMutexState) => ThreadStep<NaiveMutexSt
   const goto = (t: NaiveMutexState, next: number) => t.set("pc", replaced(t.pc, i, next));
   const effects = [
     (t: NaiveMutexState) => goto(t, 1),
-    (t: NaiveMutexState) => goto(t, 2).set("locked", true),
-    (t: NaiveMutexState) => goto(t, 3).set("locked", false),
+    (t: NaiveMutexState) => put(goto(t, 2), "locked", true),
+    (t: NaiveMutexState) => put(goto(t, 3), "locked", false),
   ];
   return (s) => {
     const pc = s.pc[i]!;

@@ -12,6 +12,18 @@ import type { Variable } from "../../src/engine/index.js";
 import { rejectUnknown } from "../../src/params.js";
 import type { DeclaredRegistration } from "../registry.js";
 
+/**
+ * `t` with `key` set to `value`, reading the field first. The compiled
+ * model records a step's effect as the words that changed, memoised on the
+ * words the step read: a step that overwrites a word without reading it
+ * would replay "unchanged" where the value differed. Every write of a field
+ * other than the thread's own therefore goes through here (or reads it).
+ */
+export function put<S, K extends keyof S & string>(t: S, key: K, value: S[K]): S {
+  if (t[key] === value) return t;
+  return (t as unknown as { set(k: string, v: unknown): S }).set(key, value);
+}
+
 /** A frozen array (a part value must never change; frozen, it carries no id of its own). */
 export function tuple<T>(items: readonly T[]): readonly T[] {
   return Object.freeze([...items]);
@@ -66,11 +78,12 @@ export function shownEach(o: ShowOptions & { readonly prefix?: string } = {}) {
 }
 
 /** The registration of a toy: no parameters, one configuration, threads without a description. */
-export function toyRegistration(
+export function toyRegistration<F extends Fields>(
   name: string,
   summary: string,
-  declare: () => Declared<Fields, unknown>,
+  declareToy: () => Declared<F, null>,
 ): DeclaredRegistration<null> {
+  const declare = () => declareToy() as unknown as Declared<Fields, unknown>;
   return {
     name,
     version: 1,

@@ -5,7 +5,7 @@
 import { type Declared, declared, objectModel } from "../../src/declared/model.js";
 import { choice, declareState, part, type StateRecord } from "../../src/declared/state.js";
 import { stepsOf, stepTable, type ThreadStep } from "../../src/declared/steps.js";
-import { flagsPart, numbersPart, replaced, shown, shownEach, tuple } from "./parts.js";
+import { flagsPart, numbersPart, put, replaced, shown, shownEach, tuple } from "./parts.js";
 
 /** pc: 0 set flag, 1 give turn, 2 wait, 3 critical section (leaving clears flag). */
 export const PETERSON_STATE = declareState("PetersonState", {
@@ -34,7 +34,7 @@ function processSteps(i: 0 | 1): (s: PetersonState) => ThreadStep<PetersonState>
   const goto = (t: PetersonState, next: number) => t.set("pc", replaced(t.pc, i, next));
   const effects = [
     (t: PetersonState) => goto(t.set("flag", replaced(t.flag, i, true)), 1),
-    (t: PetersonState) => goto(t.set("turn", j), 2),
+    (t: PetersonState) => goto(put(t, "turn", j), 2),
     (t: PetersonState) => goto(t, 3),
     (t: PetersonState) => goto(t.set("flag", replaced(t.flag, i, false)), 0),
   ];

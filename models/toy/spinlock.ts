@@ -9,7 +9,7 @@
 import { type Declared, declared, objectModel } from "../../src/declared/model.js";
 import { choice, declareState, part, type StateRecord } from "../../src/declared/state.js";
 import { stepsOf, stepTable, type ThreadStep } from "../../src/declared/steps.js";
-import { numberPart, shown } from "./parts.js";
+import { numberPart, put, shown } from "./parts.js";
 
 /** a, b: 0 wants the lock, 1 holds it, 2 done (A loops back to 0 while rounds remain). */
 export const SPINLOCK_STATE = declareState("SpinlockState", {
@@ -33,19 +33,16 @@ export const B_STEPS = A_STEPS;
 const step = stepsOf<SpinlockState, Name>(A_STEPS);
 
 // Each effect made once: a step is the same action every time.
-const aLock = (t: SpinlockState) => t.set("a", 1).set("lock", 0);
+const aLock = (t: SpinlockState) => put(t.set("a", 1), "lock", 0);
 const spin = (t: SpinlockState) => t;
-const bLock = (t: SpinlockState) => t.set("b", 1).set("lock", 1);
-const bUnlock = (t: SpinlockState) => t.set("b", 2).set("lock", -1);
+const bLock = (t: SpinlockState) => put(t.set("b", 1), "lock", 1);
+const bUnlock = (t: SpinlockState) => put(t.set("b", 2), "lock", -1);
 
 /** A: lock and unlock, `rounds` times. */
 function aSteps(rounds: number): (s: SpinlockState) => ThreadStep<SpinlockState>[] {
   const aUnlock = (t: SpinlockState) => {
     const done = t.done + 1;
-    return t
-      .set("a", done < rounds ? 0 : 2)
-      .set("done", done)
-      .set("lock", -1);
+    return put(t.set("a", done < rounds ? 0 : 2).set("done", done), "lock", -1);
   };
   return (s) => {
     if (s.a === 0 && s.lock === -1) return [step("spin_lock", "spin_lock(L)", aLock)];

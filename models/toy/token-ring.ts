@@ -8,7 +8,7 @@
 import { type Declared, declared, objectModel } from "../../src/declared/model.js";
 import { declareState, part, type StateRecord } from "../../src/declared/state.js";
 import { stepsOf, stepTable, type ThreadStep } from "../../src/declared/steps.js";
-import { numberPart, shown } from "./parts.js";
+import { numberPart, put, shown } from "./parts.js";
 
 export const TOKEN_RING_STATE = declareState("TokenRingState", {
   /** The thread holding the token. */
@@ -27,7 +27,7 @@ const work = (t: TokenRingState) => t.set("worked", t.worked + 1);
 /** Thread i, while it holds the token: work, or pass it on (each effect made once). */
 function threadSteps(i: number, threads: number, most: number) {
   const next = (i + 1) % threads;
-  const pass = (t: TokenRingState) => t.set("holder", next).set("worked", 0);
+  const pass = (t: TokenRingState) => put(t.set("holder", next), "worked", 0);
   return (s: TokenRingState): ThreadStep<TokenRingState>[] => {
     if (s.holder !== i) return [];
     const steps: ThreadStep<TokenRingState>[] = [];
