@@ -8,7 +8,7 @@ import { compiledModel, type Declared } from "../src/declared/model.js";
 import { adoptPartTable, partTableBuffer } from "../src/declared/parts.js";
 import type { Fields } from "../src/declared/state.js";
 import type { Model } from "../src/engine/index.js";
-import { type ParameterSpec, type RawParams, rejectUnknown } from "../src/params.js";
+import type { ParameterSpec, RawParams } from "../src/params.js";
 import { BOUNDED_SPIN } from "./migrate-swapcache/bounded-spin.js";
 import { scenarioDeclaration } from "./migrate-swapcache/index.js";
 import {
@@ -19,7 +19,13 @@ import {
   scenarioRawParams,
 } from "./migrate-swapcache/params.js";
 import { skipSwapcache } from "./skip-swapcache/index.js";
-import { counterGridModel, lockOrderModel, naiveMutexModel, petersonModel } from "./toy/index.js";
+import {
+  counterGridDeclaration,
+  lockOrderDeclaration,
+  naiveMutexDeclaration,
+  petersonDeclaration,
+} from "./toy/index.js";
+import { toyRegistration } from "./toy/parts.js";
 
 /** A model as the CLI sees it: state and action types erased (methods are bivariant). */
 export type AnyModel = Model<unknown, unknown>;
@@ -79,22 +85,6 @@ export interface ModelEntry {
    */
   shareWithWorkers?(): unknown;
   adoptShared?(shared: unknown): void;
-}
-
-function toyEntry(name: string, summary: string, build: () => AnyModel): ModelEntry {
-  const sample = build();
-  return {
-    name,
-    version: 1,
-    summary,
-    parameters: [],
-    threads: sample.threads.map((t) => ({ name: t, description: "" })),
-    properties: sample.properties.map((p) => ({ name: p.name, description: p.description })),
-    configure(raw) {
-      rejectUnknown(name, raw, []);
-      return [{ title: name, raw: {}, params: {}, model: build() }];
-    },
-  };
 }
 
 /**
@@ -173,7 +163,8 @@ const migrateSwapcache: ModelEntry = declaredEntry<ScenarioParams>({
       mapping: "all",
       order: "1..3",
       "chunk-shift": "2,3",
-      threads: "reclaim-dst,reuse",
+      threads: "reclaim-dst",
+      reason: "offline",
     },
     fixParameter: "variant",
     baseline: "head-only",
@@ -189,6 +180,7 @@ const migrateSwapcache: ModelEntry = declaredEntry<ScenarioParams>({
     swapinPage: p.swapinPage ?? "all",
     swapins: p.swapins,
     threads: [...p.threads].join(",") || "none",
+    reason: p.reason,
   }),
   declare: (p) => scenarioDeclaration(p) as unknown as Declared<Fields, unknown>,
 });
@@ -214,11 +206,21 @@ export function workerModel(
 const registry: ModelEntry[] = [
   migrateSwapcache,
   declaredEntry(skipSwapcache),
-  toyEntry("peterson", "toy: Peterson's mutual exclusion (holds)", petersonModel),
-  toyEntry("naive-mutex", "toy: test-then-set lock (violated in 4 steps)", () => naiveMutexModel()),
-  toyEntry("lock-order", "toy: AB-BA locking (deadlock in 2 steps)", lockOrderModel),
-  toyEntry("counter-grid", "toy: 3 counters 0..4 (125 states, holds)", () =>
-    counterGridModel(3, 4),
+  declaredEntry(
+    toyRegistration("peterson", "toy: Peterson's mutual exclusion (holds)", petersonDeclaration),
+  ),
+  declaredEntry(
+    toyRegistration("naive-mutex", "toy: test-then-set lock (violated in 4 steps)", () =>
+      naiveMutexDeclaration(),
+    ),
+  ),
+  declaredEntry(
+    toyRegistration("lock-order", "toy: AB-BA locking (deadlock in 2 steps)", lockOrderDeclaration),
+  ),
+  declaredEntry(
+    toyRegistration("counter-grid", "toy: 3 counters 0..4 (125 states, holds)", () =>
+      counterGridDeclaration(3, 4),
+    ),
   ),
 ];
 
