@@ -9,6 +9,7 @@ import { adoptPartTable, partTableBuffer } from "../src/declared/parts.js";
 import type { Fields } from "../src/declared/state.js";
 import type { Model } from "../src/engine/index.js";
 import type { ParameterSpec, RawParams } from "../src/params.js";
+import { example } from "./example/index.js";
 import { BOUNDED_SPIN } from "./migrate-swapcache/bounded-spin.js";
 import { scenarioDeclaration } from "./migrate-swapcache/index.js";
 import {
@@ -206,6 +207,7 @@ export function workerModel(
 const registry: ModelEntry[] = [
   migrateSwapcache,
   declaredEntry(skipSwapcache),
+  declaredEntry(example),
   declaredEntry(
     toyRegistration("peterson", "toy: Peterson's mutual exclusion (holds)", petersonDeclaration),
   ),
