@@ -13,7 +13,7 @@
  * `goto repeat`).
  */
 import { stepsOf, stepTable, type ThreadStep } from "../../src/declared/steps.js";
-import { folioPut, folioRefAdd, folioTryGetRcu } from "../../src/kernel/folio.js";
+import { type Folio, folioPut, folioRefAdd, folioTryGetRcu } from "../../src/kernel/folio.js";
 import { xaIsPointer, xaLoad } from "../../src/kernel/xarray.js";
 import type { ExampleParams } from "./params.js";
 import { A, type ExampleState, Lookup, LookupThread, OFFSET } from "./state.js";
@@ -33,8 +33,7 @@ export const LOOKUP_STEPS = stepTable<
 const step = stepsOf<ExampleState, keyof typeof LOOKUP_STEPS>(LOOKUP_STEPS);
 
 const goto = (s: ExampleState, pc: Lookup) => s.set("lookup", LookupThread({ pc }));
-const updateA = (s: ExampleState, folio: ReturnType<typeof folioPut>) =>
-  s.set("folios", s.folios.set(A, folio));
+const updateA = (s: ExampleState, folio: Folio) => s.set("folios", s.folios.set(A, folio));
 
 export function lookupSteps(s: ExampleState, p: ExampleParams): ThreadStep<ExampleState>[] {
   const a = s.folios.get(A)!;
