@@ -10,6 +10,7 @@ import { deleteAssertion } from "./delete-assertion.js";
 import type { KernelInvariant, KernelObject } from "./invariant.js";
 import { kernelBug } from "./kernel-bug.js";
 import { noUseAfterFree } from "./no-use-after-free.js";
+import { swapMap } from "./swap-map.js";
 import { xarrayStructure } from "./xarray-structure.js";
 
 export { checkInvariant, type KernelInvariant, type KernelObject } from "./invariant.js";
@@ -22,6 +23,7 @@ export const KERNEL_INVARIANTS: readonly KernelInvariant[] = [
   xarrayStructure,
   cacheIntegrity,
   kernelBug,
+  swapMap,
 ];
 
 /**

@@ -4,6 +4,7 @@
  * and writes. Objects are named after what the kernel shares:
  *
  *   xa, xa_lock         the mapping's xarray and its lock
+ *   swap                the swap device's map (counts, SWAP_HAS_CACHE)
  *   folio:A, folio:B    a frame's struct folio (refcount, flags, data, ...)
  *   pte:j               the PTE of page j
  *   bug                 the VM_BUG_ON record
@@ -99,7 +100,7 @@ function migrateFlow(setup: Setup): Flow<Migrate> {
 
 /** shrink_folio_list's freeing path on one frame (shrink.ts). */
 function shrinkFootprint(me: string, frame: string): Footprint {
-  return fp([me, frame, "xa", "xa_lock", "bug"]);
+  return fp([me, frame, "xa", "xa_lock", "bug", "swap"]);
 }
 
 function reclaimFlow(setup: Setup): Flow<Reclaim> {
@@ -107,8 +108,8 @@ function reclaimFlow(setup: Setup): Flow<Reclaim> {
   const me = "reclaim";
   const table: Record<Reclaim, [Footprint, Reclaim[]]> = {
     [Reclaim.Trylock]: [fp([me, A]), [Reclaim.AddToSwap, Reclaim.Done]],
-    [Reclaim.AddToSwap]: [fp([me, A, "xa"]), [Reclaim.Unmap]],
-    [Reclaim.Unmap]: [fp([me, A, ...pteObjects(setup)]), [Reclaim.Pageout]],
+    [Reclaim.AddToSwap]: [fp([me, A, "xa", "swap", "bug"]), [Reclaim.Unmap]],
+    [Reclaim.Unmap]: [fp([me, A, "swap", "bug", ...pteObjects(setup)]), [Reclaim.Pageout]],
     [Reclaim.Pageout]: [fp([me, A]), [Reclaim.AfterPageout]],
     [Reclaim.AfterPageout]: [fp([me, A]), [Reclaim.Free, Reclaim.Done]],
     [Reclaim.Free]: [shrinkFootprint(me, A), [Reclaim.Free, Reclaim.Done]],
@@ -129,7 +130,7 @@ function swapinFlow(name: string, ptes: readonly string[]): Flow<Swapin> {
     [Swapin.Reload]: [fp([pc, ref, ...folios], ["xa"]), [Swapin.Lock, Swapin.Load]],
     [Swapin.Lock]: [fp([pc, ...folios], [ref]), [Swapin.Recheck]],
     [Swapin.Recheck]: [fp([pc, ref, ...folios]), [Swapin.Map, Swapin.Fault]],
-    [Swapin.Map]: [fp([pc, ref, ...folios, ...ptes]), [Swapin.Unlock, Swapin.Fault]],
+    [Swapin.Map]: [fp([pc, ref, ...folios, ...ptes, "swap", "bug"]), [Swapin.Unlock, Swapin.Fault]],
     [Swapin.Unlock]: [fp([pc, ref, ...folios]), [Swapin.Done]],
     [Swapin.Done]: [EMPTY, []],
   };

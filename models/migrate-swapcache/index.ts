@@ -107,6 +107,7 @@ function objectWords(d: Declared<Fields, Setup>): (object: string) => readonly n
     xa_lock: "xaLock",
     bug: "bug",
     xa: "xa",
+    swap: "swap",
   };
   const swapins = d.decl.config.swapinNames;
   return (object) => {

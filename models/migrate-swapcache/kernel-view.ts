@@ -66,8 +66,23 @@ export function scenarioView(s: ScenarioState, setup: Setup): KernelView {
     holds: [...swapinHolds, migrateHolds, reclaimHolds],
     get bug() {
       const bug = s.bug;
-      return bug ? `${bug.what}: slot ${bug.index} did not hold the folio (VM_BUG_ON_PAGE)` : null;
+      if (bug === null) return null;
+      return bug.index < 0
+        ? bug.what
+        : `${bug.what}: slot ${bug.index} did not hold the folio (VM_BUG_ON_PAGE)`;
     },
+    ...(setup.swapCache
+      ? {
+          swap: {
+            get map() {
+              return s.swap!;
+            },
+            // Allocation and add_to_swap_cache, and __delete_from_swap_cache
+            // and put_swap_folio, are each one step here: no open window.
+            pending: new Set<number>(),
+          },
+        }
+      : {}),
     lookups: setup.swapinNames.map((thread, i) => ({
       thread,
       inRcu: () => IN_RCU.has(s.swapins.get(i)!.pc),
@@ -99,6 +114,8 @@ export function scenarioObjects(setup: Setup): (kind: KernelObject) => readonly 
         return [...setup.swapinNames.map((t) => `${t}.ref`), "migrate", "reclaim"];
       case "bug":
         return ["bug"];
+      case "swap":
+        return ["swap"];
       default:
         return [];
     }

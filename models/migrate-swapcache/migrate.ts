@@ -6,6 +6,7 @@
  * migrate_folio_move → migrate_folio_done.
  */
 
+import { List } from "immutable";
 import { stepTable } from "../../src/declared/steps.js";
 import {
   type Folio,
@@ -32,6 +33,7 @@ import {
   ptePresent,
 } from "../../src/kernel/page-table.js";
 import {
+  XA_EMPTY,
   xaIsSibling,
   xaMkPointer,
   xaRecordBug,
@@ -45,6 +47,7 @@ import {
   FRAME_B,
   Migrate,
   MigrateThread,
+  recycledData,
   type ScenarioState,
   type Setup,
 } from "./state.js";
@@ -71,7 +74,7 @@ function storeOpRole(op: "store" | "next") {
           swapbacked,
           swapcache: setup.swapCache,
           sawSibling,
-        }).includes(op),
+        }).some((o) => o === op || (op === "store" && o === "null")),
       ),
     );
     return found ? "core" : "absent";
@@ -244,6 +247,26 @@ export function migrateSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
       return [moveStep()];
 
     case Migrate.PutSrc:
+      if (setup.params.reason === "contig") {
+        // alloc_contig_range: the freed, isolated frame goes to the caller
+        // at once, as an order-0-like page that is not uptodate (CMA).
+        return [
+          step(
+            "migrate_folio_done",
+            "migrate_folio_done: folio_put(A); alloc_contig_range takes the frame",
+            (s) =>
+              setPc(
+                updateFolio(s, FRAME_A, (f) => {
+                  const put = folioPut(f);
+                  return put.allocated
+                    ? put
+                    : folioAlloc(put, put.order, List(put.data.map((_, p) => recycledData(p))));
+                }),
+                Migrate.Done,
+              ),
+          ),
+        ];
+      }
       return [
         step("migrate_folio_done", "migrate_folio_done: folio_put(A)", (s) =>
           setPc(updateFolio(s, FRAME_A, folioPut), Migrate.Done),
@@ -337,11 +360,17 @@ function storeStep(s: ScenarioState, setup: Setup): ThreadStep {
     m.op + 1 >= opsFor(s.migrate.sawSibling).length
       ? setPc(s, Migrate.Unfreeze)
       : setMigrate(s, { op: m.op + 1 });
-  if (ops[m.op] === "store") {
-    return step("xas_store", `xas_store(slot ${xas.index} ← B)`, (s) => {
-      const r = xasStore(s.xa, xas, xaMkPointer(FRAME_B));
-      return advance(setMigrate(s.set("xa", r.xa), { xas: r.xas }));
-    });
+  const op = ops[m.op];
+  if (op === "store" || op === "null") {
+    const entry = op === "store" ? xaMkPointer(FRAME_B) : XA_EMPTY;
+    return step(
+      "xas_store",
+      `xas_store(slot ${xas.index} ← ${op === "store" ? "B" : "NULL"})`,
+      (s) => {
+        const r = xasStore(s.xa, xas, entry);
+        return advance(setMigrate(s.set("xa", r.xa), { xas: r.xas }));
+      },
+    );
   }
   const r = xasNext(s.xa, xas);
   return step("xas_next", `xas_next() → slot ${r.xas.index}: ${describeEntry(s, r.entry)}`, (s) => {

@@ -32,6 +32,10 @@ export const VARIANTS = [
     value: "swapcache-check",
     description: "store/next in every slot when the folio is in the swap cache (60cf233b585c)",
   },
+  {
+    value: "null-tails",
+    description: "a wrong fix: B at the head slot, NULL in every tail slot (must fail)",
+  },
 ] as const satisfies readonly Choice[];
 
 export const MAPPINGS = [
@@ -72,6 +76,31 @@ export const SCENARIO_THREADS = [
   { name: "reuse", description: "optional: a freed frame reallocated for unrelated data" },
 ] as const;
 
+/**
+ * Why A is migrated (v6.6's migrate_reason), which decides when A's freed
+ * frame can be handed out again. Compaction (MR_COMPACTION) never isolates
+ * a compound page outside alloc_contig_range, and soft offline
+ * (MR_MEMORY_FAILURE) splits a THP first: neither migrates a whole large
+ * folio in v6.6, so neither is offered.
+ */
+export const REASONS = [
+  {
+    value: "offline",
+    description:
+      "memory hot-unplug (MR_MEMORY_HOTPLUG, the seed's): A's frame sits in an isolated pageblock, never reused",
+  },
+  {
+    value: "demotion",
+    description:
+      "demotion, NUMA, move_pages/mbind, longterm pin: A's frame goes back to the buddy, reused at any time (the reuse thread)",
+  },
+  {
+    value: "contig",
+    description:
+      "alloc_contig_range (CMA, gigantic hugetlb): A's frame handed to the caller at once, not uptodate",
+  },
+] as const satisfies readonly Choice[];
+
 export const LEGACY_BACKINGS = [
   { value: "both", description: "explore a shmem and a regular-file folio (two initial states)" },
   { value: "shmem", description: "a swap-backed (shmem) folio" },
@@ -82,6 +111,7 @@ export type Variant = (typeof VARIANTS)[number]["value"];
 export type Mapping = (typeof MAPPINGS)[number]["value"];
 export type OptionalThread = (typeof OPTIONAL_THREADS)[number]["value"];
 export type LegacyBacking = (typeof LEGACY_BACKINGS)[number]["value"];
+export type Reason = (typeof REASONS)[number]["value"];
 
 export const MAX_ORDER = 5;
 export const MIN_CHUNK_SHIFT = 1;
@@ -102,7 +132,10 @@ export interface ScenarioParams {
   readonly swapinPage: number | null | "distinct";
   /** Number of concurrent swap-in (page-cache fault) threads. */
   readonly swapins: number;
+  /** Optional threads; `reuse` is on exactly when the reason reuses frames at any time. */
   readonly threads: ReadonlySet<OptionalThread>;
+  /** Why A is migrated: when its freed frame is reused. */
+  readonly reason: Reason;
   /** For legacy-pagecache: which kind of folio sits in the page cache. */
   readonly legacyBacking: LegacyBacking;
   /**
@@ -127,9 +160,11 @@ export const DEFAULTS: ScenarioParams = {
   mapping: "anon-swap",
   order: 2,
   chunkShift: 2,
-  swapinPage: null,
-  swapins: 1,
-  threads: new Set<OptionalThread>(["reclaim-dst", "reuse"]),
+  // The seed's scenario: one swap-in maps a page of B, another faults a tail page.
+  swapinPage: "distinct",
+  swapins: 2,
+  threads: new Set<OptionalThread>(["reclaim-dst"]),
+  reason: "offline",
   legacyBacking: "both",
   migrateRetries: 1,
   spinBound: 0,
@@ -158,15 +193,21 @@ export const PARAMETERS: readonly ParameterSpec[] = [
   {
     name: "swapin-page",
     description:
-      "the PTE j every swap-in faults; all (each tries every PTE); distinct (swap-in i faults PTE i)",
-    default: "all",
+      "the PTE j every swap-in faults; all (each tries every PTE); distinct (swap-in i faults PTE i; the default, or all with --symmetry on)",
+    default: "distinct",
   },
-  { name: "swapins", description: `number of swap-in threads, 1..${MAX_SWAPINS}`, default: "1" },
+  { name: "swapins", description: `number of swap-in threads, 1..${MAX_SWAPINS}`, default: "2" },
   {
     name: "threads",
-    description: "optional threads, comma-separated, or none",
-    default: "reclaim-dst,reuse",
+    description: "optional threads, comma-separated, or none (reuse follows --reason)",
+    default: "reclaim-dst",
     choices: OPTIONAL_THREADS,
+  },
+  {
+    name: "reason",
+    description: "why A is migrated (migrate_reason): when its freed frame is reused",
+    default: "offline",
+    choices: REASONS,
   },
   {
     name: "legacy-backing",
@@ -207,25 +248,36 @@ export function parseScenarioParams(model: string, raw: RawParams): ScenarioPara
     MIN_CHUNK_SHIFT,
     MAX_CHUNK_SHIFT,
   );
-  const pageText = raw["swapin-page"] ?? "all";
+  // Interchangeable swap-ins (--symmetry on) fault any page by default.
+  const pageText = raw["swapin-page"] ?? (raw.symmetry === "on" ? "all" : "distinct");
   const swapinPage =
     pageText === "all"
       ? null
       : pageText === "distinct"
         ? "distinct"
         : parseIntIn("swapin-page", pageText, 0, (1 << order) - 1);
-  const swapins = parseIntIn("swapins", raw.swapins ?? "1", 1, MAX_SWAPINS);
+  const swapins = parseIntIn("swapins", raw.swapins ?? "2", 1, MAX_SWAPINS);
   if (swapinPage === "distinct" && swapins > 1 << order) {
     throw new ParameterError(
       `--swapin-page distinct: ${swapins} swap-ins need ${swapins} pages, an order-${order} folio has ${1 << order}`,
     );
   }
-  const threadText = raw.threads ?? "reclaim-dst,reuse";
+  const reason = parseChoices("reason", raw.reason ?? "offline", REASONS, false)[0] as Reason;
+  const threadText = raw.threads ?? "reclaim-dst";
   const threads = new Set(
     threadText === "none"
       ? []
       : (parseChoices("thread", threadText, OPTIONAL_THREADS, false) as OptionalThread[]),
   );
+  // The reuse thread follows the reason: any time for demotion and the
+  // like; never for offline (isolated pageblock); at once for contig
+  // (migration's last step hands the frame out itself).
+  if (threads.has("reuse") && reason !== "demotion") {
+    throw new ParameterError(
+      `--threads reuse needs --reason demotion (with --reason ${reason} ${reason === "offline" ? "A's frame is never handed out again" : "the frame is reused at once by migration itself"})`,
+    );
+  }
+  if (reason === "demotion") threads.add("reuse");
   const legacyBacking = parseChoices(
     "legacy-backing",
     raw["legacy-backing"] ?? "both",
@@ -259,6 +311,7 @@ export function parseScenarioParams(model: string, raw: RawParams): ScenarioPara
       swapinPage,
       swapins,
       threads,
+      reason,
       legacyBacking,
       migrateRetries,
       spinBound,
@@ -277,6 +330,7 @@ export function scenarioRawParams(p: ScenarioParams): RawParams {
     "swapin-page": p.swapinPage === null ? "all" : String(p.swapinPage),
     swapins: String(p.swapins),
     threads: [...p.threads].join(",") || "none",
+    reason: p.reason,
     ...(p.mapping === "legacy-pagecache" ? { "legacy-backing": p.legacyBacking } : {}),
     "migrate-retries": String(p.migrateRetries),
     ...(p.spinBound > 0 ? { "bounded-spin": String(p.spinBound) } : {}),

@@ -14,9 +14,10 @@ import {
   folioUnlock,
 } from "../../src/kernel/folio.js";
 import { pteFrame, pteKind, ptePage, pteSwap } from "../../src/kernel/page-table.js";
+import { swapAllocCluster, swapDuplicate } from "../../src/kernel/swap-map.js";
 import { xaMkPointer, xaStoreRange } from "../../src/kernel/xarray.js";
 import { putbackLru, type SHRINK_STEPS, shrinkSteps } from "./shrink.js";
-import { FRAME_A, Reclaim, type ScenarioState, type Setup, Shrink } from "./state.js";
+import { FRAME_A, Reclaim, type ScenarioState, type Setup, Shrink, withSwap } from "./state.js";
 import { folioOf, stepMaker, type ThreadStep, updateFolio } from "./step.js";
 
 /**
@@ -80,8 +81,10 @@ export function reclaimSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
           "add_to_swap",
           `add_to_swap(A): slots ${setup.base}..${setup.base + setup.nr - 1} ← A`,
           (s) => {
-            const xa = xaStoreRange(s.xa, setup.base, setup.nr, xaMkPointer(FRAME_A));
-            const s2 = updateFolio(s.set("xa", xa), FRAME_A, (f) =>
+            // folio_alloc_swap → swap_alloc_cluster: the cluster's slots get SWAP_HAS_CACHE.
+            const s1 = withSwap(s, swapAllocCluster(s.swap!, setup.base));
+            const xa = xaStoreRange(s1.xa, setup.base, setup.nr, xaMkPointer(FRAME_A));
+            const s2 = updateFolio(s1.set("xa", xa), FRAME_A, (f) =>
               folioSet(folioSet(folioRefAdd(f, setup.nr), "swapcache"), "dirty").set(
                 "index",
                 setup.base,
@@ -94,16 +97,20 @@ export function reclaimSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
 
     case Reclaim.Unmap:
       // try_to_unmap(A, TTU_SPLIT_HUGE_PMD): under the PTL every PTE that
-      // maps A becomes the swap entry of its page; the map references go.
+      // maps A becomes the swap entry of its page (try_to_unmap_one:
+      // swap_duplicate, one count per PTE); the map references go.
       return [
         step("try_to_unmap", "try_to_unmap(A, TTU_SPLIT_HUGE_PMD)", (s) => {
           let unmapped = 0;
+          let s1 = s;
           const ptes = s.ptes.map((pte) => {
             if (pteKind(pte) !== "present" || pteFrame(pte) !== FRAME_A) return pte;
             unmapped++;
-            return pteSwap(A().index + ptePage(pte));
+            const offset = A().index + ptePage(pte);
+            s1 = withSwap(s1, swapDuplicate(s1.swap!, offset));
+            return pteSwap(offset);
           });
-          const s2 = updateFolio(s.set("ptes", ptes), FRAME_A, (f) => folioPutMany(f, unmapped));
+          const s2 = updateFolio(s1.set("ptes", ptes), FRAME_A, (f) => folioPutMany(f, unmapped));
           return setPc(s2, Reclaim.Pageout);
         }),
       ];

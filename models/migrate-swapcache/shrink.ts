@@ -18,6 +18,7 @@ import {
   folioUnlock,
   MAPPING,
 } from "../../src/kernel/folio.js";
+import { putSwapFolio } from "../../src/kernel/swap-map.js";
 import {
   xaMkPointer,
   xaMkValue,
@@ -26,7 +27,14 @@ import {
   xasNext,
   xasStore,
 } from "../../src/kernel/xarray.js";
-import { type ScenarioState, type Setup, Shrink, VmBug, type XaLockHolder } from "./state.js";
+import {
+  type ScenarioState,
+  type Setup,
+  Shrink,
+  VmBug,
+  withSwap,
+  type XaLockHolder,
+} from "./state.js";
 import { folioOf, frameName, stepMaker, type ThreadStep, updateFolio } from "./step.js";
 
 /** The freeing path's steps (core when it is the thread's purpose: reclaim of B). */
@@ -154,7 +162,9 @@ function deleteStep(s: ScenarioState, ctx: ShrinkContext): ThreadStep {
       const s2 = updateFolio(s.set("xa", xa).set("bug", bug), frame, (f) =>
         folioClear(f, "swapcache").set("index", 0),
       );
-      return unlock(s2);
+      // __remove_mapping, after xa_unlock: put_swap_folio(folio, swap) drops
+      // the cache bits; slots no PTE holds any more are freed.
+      return unlock(withSwap(s2, putSwapFolio(s2.swap!, f.index, folioNrPages(f))));
     });
   }
   return step("__filemap_remove_folio", `__filemap_remove_folio(${name}); xa_unlock`, (s) => {

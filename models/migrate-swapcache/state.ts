@@ -17,7 +17,8 @@ import {
 } from "../../src/declared/state.js";
 import { DATA_GARBAGE, Folio, fastRecord, MAPPING, PG } from "../../src/kernel/folio.js";
 import { PTE_NONE, type Pte, ptePresent } from "../../src/kernel/page-table.js";
-import { FOLIO_PART, PTES_PART, XARRAY_PART } from "../../src/kernel/parts.js";
+import { FOLIO_PART, PTES_PART, SWAP_MAP_PART, XARRAY_PART } from "../../src/kernel/parts.js";
+import { type SwapMapStep, swapMapCreate } from "../../src/kernel/swap-map.js";
 import {
   type XArray,
   type XaState,
@@ -181,6 +182,8 @@ export const SCENARIO_STATE = declareState("ScenarioState", {
   /** Thread holding the xarray lock across steps, or "" (xas_lock_irq .. xas_unlock). */
   xaLock: choice(XA_LOCK_HOLDERS, "" as XaLockHolder),
   bug: optionalPart(VM_BUG_PART),
+  /** The swap device's map (anon-swap only): counts and SWAP_HAS_CACHE per slot. */
+  swap: optionalPart(SWAP_MAP_PART),
   reclaim: part(RECLAIM_PART, ReclaimThread()),
   writebackDone: flag(),
   migrate: part(MIGRATE_PART, MigrateThread()),
@@ -257,6 +260,9 @@ export function initialStates(setup: Setup): ScenarioState[] {
         xa: xaInit(params.chunkShift),
         folios: List([a, frameB]),
         ptes: List(Array.from({ length: nr }, (_, p) => ptePresent(FRAME_A, p))),
+        // Slots 0..2^(k+1)-1: A's range [nr, 2nr) is one aligned cluster of
+        // 2^k slots, as folio_alloc_swap hands out for a THP (swap_alloc_cluster).
+        swap: swapMapCreate(2 * nr, { clusterOrder: params.order, slotCache: "direct" }),
         ...threads,
       }),
     ];
@@ -295,4 +301,13 @@ export function initialStates(setup: Setup): ScenarioState[] {
       ...threads,
     });
   });
+}
+
+/**
+ * The state after a swap map operation (src/kernel/swap-map.ts): the new
+ * map, and a BUG_ON it hit recorded like the model's other kernel BUGs.
+ */
+export function withSwap(s: ScenarioState, r: SwapMapStep<unknown>): ScenarioState {
+  const s2 = s.set("swap", r.map);
+  return r.bug !== null && s2.bug === null ? s2.set("bug", VmBug({ what: r.bug, index: -1 })) : s2;
 }

@@ -6,7 +6,8 @@
  */
 import type { Variant } from "./params.js";
 
-export type StoreOp = "store" | "next";
+/** xas_store(&xas, newfolio), xas_next(&xas), or xas_store(&xas, NULL). */
+export type StoreOp = "store" | "next" | "null";
 
 function repeat(ops: readonly StoreOp[], times: number): StoreOp[] {
   return Array.from({ length: Math.max(0, times) }, () => ops).flat();
@@ -49,6 +50,11 @@ export function storeOps(v: StoreInputs): StoreOp[] {
     case "swapcache-check":
       // 60cf233b585c (2025): entries = folio_test_swapcache(folio) ? nr : 1; same loop.
       return repeat(["store", "next"], v.swapcache ? v.nr : 1);
+    case "null-tails":
+      // Not a kernel version: a plausible wrong fix that "clears the stale
+      // slots": xas_store(&xas, newfolio); for (i = 1; i < nr; i++)
+      //   { xas_next(&xas); xas_store(&xas, NULL); }
+      return ["store", ...repeat(["next", "null"], v.nr - 1)];
   }
 }
 
@@ -58,6 +64,7 @@ const VARIANT_CODES: Record<Variant, number> = {
   "sibling-check": 2,
   "swapbacked-check": 3,
   "swapcache-check": 4,
+  "null-tails": 5,
 };
 const opsMemo = new Map<number, readonly StoreOp[]>();
 

@@ -13,8 +13,9 @@
  * Kernel over spec: the spec says the lookup reference is dropped after
  * mapping; in do_swap_page it is not: it becomes the new PTE's reference
  * (a mapped page holds one). The model keeps it, which is also why a
- * mapped B cannot be frozen by reclaim. folio_free_swap()/swap_free() after
- * mapping are not modelled (swap not full, read fault: no early free).
+ * mapped B cannot be frozen by reclaim. swap_free(entry) runs with the
+ * mapping step (under the PTL); folio_free_swap() after it is not modelled
+ * (should_try_to_free_swap: swap not full, not mlocked).
  */
 
 import { stepTable } from "../../src/declared/steps.js";
@@ -35,9 +36,10 @@ import {
   ptePresent,
   pteSwapOffset,
 } from "../../src/kernel/page-table.js";
+import { swapFree } from "../../src/kernel/swap-map.js";
 import { xaIsPointer, xaLoad, xaToPointer } from "../../src/kernel/xarray.js";
 import { describeEntry } from "./describe.js";
-import { type ScenarioState, type Setup, Swapin, SwapinThread } from "./state.js";
+import { type ScenarioState, type Setup, Swapin, SwapinThread, withSwap } from "./state.js";
 import { folioOf, frameName, stepMaker, type ThreadStep, updateFolio } from "./step.js";
 
 const onSwapCache = (setup: Setup) => (setup.swapCache ? "core" : "absent");
@@ -193,9 +195,13 @@ export function swapinSteps(s: ScenarioState, setup: Setup, t: number): ThreadSt
         ];
       }
       const page = me.index - folioOf(s, x).index;
+      // Under the PTL: swap_free(entry) (the PTE's count on the slot goes;
+      // the cache bit stays with the folio), then set_pte_at.
+      const freed = (s: ScenarioState) =>
+        setup.swapCache ? withSwap(s, swapFree(s.swap!, pteSwapOffset(me.orig))) : s;
       return [
         step("set_pte_at", `set_pte_at(pte ${me.page} → ${xName}[${page}])`, (s) =>
-          set(s.set("ptes", s.ptes.set(me.page, ptePresent(x, page))), {
+          set(freed(s).set("ptes", s.ptes.set(me.page, ptePresent(x, page))), {
             pc: Swapin.Unlock,
             // The lookup reference is now the mapping's.
             hasRef: false,

@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { findModel } from "../../models/registry.js";
 import { search } from "../../src/engine/index.js";
 import type { RawParams } from "../../src/params.js";
+import { CLASSIC_RAW } from "./scenario-helpers.js";
 
 interface Recorded {
   readonly raw: RawParams;
@@ -31,7 +32,8 @@ describe("migrate-swapcache explores what it did before the declared-state layer
   it.each(recorded.map((r) => [`${JSON.stringify(r.raw)}${r.por ? " --por" : ""}`, r] as const))(
     "%s",
     (_name, r) => {
-      const [run] = findModel("migrate-swapcache")!.configure(r.raw);
+      // The defaults of the model as it was then (one swap-in on any page, reuse).
+      const [run] = findModel("migrate-swapcache")!.configure({ ...CLASSIC_RAW, ...r.raw });
       const result = search(run!.model, { partialOrder: r.por });
       expect({
         verdict: result.verdict,

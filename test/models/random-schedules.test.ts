@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { migrateSwapcacheModel } from "../../models/migrate-swapcache/index.js";
-import { DEFAULTS, type Variant } from "../../models/migrate-swapcache/params.js";
+import type { Variant } from "../../models/migrate-swapcache/params.js";
 import { search } from "../../src/engine/index.js";
 import { simulate } from "../../src/engine/simulate.js";
 import {
@@ -18,6 +18,7 @@ import {
   scenarioProperty,
   swapcheckProperty,
 } from "../../src/testing/index.js";
+import { CLASSIC } from "./scenario-helpers.js";
 
 const LONG = process.env.SWAPCHECK_LONG !== undefined;
 const cases = (n: number) => (LONG ? 10 * n : n);
@@ -30,7 +31,7 @@ const FIXED: readonly Variant[] = [
 ];
 
 const reference = (variant: Variant) =>
-  migrateSwapcacheModel({ ...DEFAULTS, variant, mapping: "anon-swap" });
+  migrateSwapcacheModel({ ...CLASSIC, variant, mapping: "anon-swap" });
 
 describe("random schedules on the reference scenario (anon-swap)", () => {
   it.each(FIXED)("%s: no sampled schedule breaks an invariant", (variant) => {
@@ -75,7 +76,7 @@ describe("random schedules on the reference scenario (anon-swap)", () => {
     });
     fc.assert(
       scenarioProperty(params, (p) =>
-        migrateSwapcacheModel({ ...DEFAULTS, ...p, mapping: "anon-swap" }),
+        migrateSwapcacheModel({ ...CLASSIC, ...p, mapping: "anon-swap" }),
       ),
       { numRuns: cases(300) },
     );
@@ -88,7 +89,7 @@ describe("random schedules on the reference scenario (anon-swap)", () => {
     });
     const details = fc.check(
       scenarioProperty(params, (p) =>
-        migrateSwapcacheModel({ ...DEFAULTS, ...p, variant: "head-only", mapping: "anon-swap" }),
+        migrateSwapcacheModel({ ...CLASSIC, ...p, variant: "head-only", mapping: "anon-swap" }),
       ),
       { numRuns: cases(1000) },
     );

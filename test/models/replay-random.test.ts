@@ -13,7 +13,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { migrateSwapcacheModel } from "../../models/migrate-swapcache/index.js";
 import {
-  DEFAULTS,
   MAPPINGS,
   type Mapping,
   scenarioRawParams,
@@ -25,6 +24,7 @@ import { runReplay } from "../../src/cli/commands/replay.js";
 import type { Io } from "../../src/cli/io.js";
 import { traceFileText, traceToFile } from "../../src/cli/trace-file.js";
 import { search } from "../../src/engine/index.js";
+import { CLASSIC } from "./scenario-helpers.js";
 
 const LONG = process.env.SWAPCHECK_LONG !== undefined;
 const cases = (n: number) => (LONG ? 10 * n : n);
@@ -61,7 +61,7 @@ describe("every counterexample the checker emits replays", () => {
     let replayed = 0;
     fc.assert(
       fc.property(paramsArb, (p) => {
-        const params = { ...DEFAULTS, ...p };
+        const params = { ...CLASSIC, ...p };
         const model = migrateSwapcacheModel(params);
         const result = search(model);
         if (result.trace === null) {

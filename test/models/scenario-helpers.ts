@@ -21,8 +21,29 @@ export function verdictTableCells(): Partial<ScenarioParams>[] {
   );
 }
 
+/**
+ * The configuration these tests were written for: one swap-in on any page,
+ * reclaim of B and reuse of freed frames (--reason demotion). The CLI's
+ * default is the seed's scenario (two swap-ins, offline migration, no
+ * reuse), which test/models/seed-default.test.ts checks.
+ */
+export const CLASSIC: ScenarioParams = {
+  ...DEFAULTS,
+  swapinPage: null,
+  swapins: 1,
+  threads: new Set(["reclaim-dst", "reuse"]),
+  reason: "demotion",
+};
+
+/** The same as command-line parameters (for tests that go through the registry). */
+export const CLASSIC_RAW = {
+  swapins: "1",
+  "swapin-page": "all",
+  reason: "demotion",
+} as const;
+
 export function scenario(params: Partial<ScenarioParams>) {
-  return migrateSwapcacheModel({ ...DEFAULTS, ...params });
+  return migrateSwapcacheModel({ ...CLASSIC, ...params });
 }
 
 /**

@@ -266,11 +266,23 @@ export async function runCheck(
   if (!args.json) io.out(`${summaryHeader(entry.name, runs, checked)}\n`);
   const reports: RunReport[] = [];
   for (const [i, run] of runs.entries()) {
-    const progress = progressLine(io, showProgress, run.title);
-    const opts = { ...options, onProgress: progress.onProgress };
-    const result = await checkOne(run, liveness, preemptions, opts, parallel);
-    progress.done();
-    reports.push({ modelName: entry.name, run, result, checked: checked[i]! });
+    // With --liveness, every violated property gets its own shortest
+    // counterexample: after a violation the run is searched again without
+    // the properties already found violated.
+    let remaining = run;
+    for (;;) {
+      const progress = progressLine(io, showProgress, run.title);
+      const opts = { ...options, onProgress: progress.onProgress };
+      const result = await checkOne(remaining, liveness, preemptions, opts, parallel);
+      progress.done();
+      // After the violations, what is left holding is not a verdict on the run.
+      const after = remaining !== run && result.verdict === "holds";
+      if (!after) reports.push({ modelName: entry.name, run, result, checked: checked[i]! });
+      const left = remaining.model.properties.filter((p) => p.name !== result.property);
+      if (!liveness || result.verdict !== "violated" || stopSignal()) break;
+      if (!left.some((p) => p.kind !== "sometimes")) break;
+      remaining = { ...remaining, model: { ...remaining.model, properties: left } };
+    }
     if (stopSignal()) break;
   }
   const bounds = (
