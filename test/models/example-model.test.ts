@@ -89,6 +89,13 @@ describe("the commands of the guide", () => {
     expect(bug.status).toBe(1);
     expect(bug.stdout).toMatch(/cache-integrity violated/);
     expect(bug.stdout).toContain("folio_ref_freeze(A, 2)");
+    // The trace as the guide shows it (section 7).
+    const shown = guide.slice(
+      guide.indexOf("== folio-get: cache-integrity violated =="),
+      guide.indexOf("  slot 0: A (freed!)"),
+    );
+    expect(shown.length).toBeGreaterThan(100);
+    expect(bug.stdout).toContain(shown);
     const fix = await runCli("check", "--model", "example", "--variant", "folio-try-get");
     expect(fix.status).toBe(0);
   });
@@ -97,6 +104,15 @@ describe("the commands of the guide", () => {
     const r = await runCli("prove", "--model", "example");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/proved/);
+  });
+
+  it("simulate: random walks find the bug", async () => {
+    const r = await runCli(
+      ...["simulate", "--model", "example", "--variant", "folio-get", "--runs", "100"],
+      ...["--seed", "1"],
+    );
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/cache-integrity|no-use-after-free/);
   });
 
   it("replay: the trace written by check replays", async () => {
