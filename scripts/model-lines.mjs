@@ -110,13 +110,19 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const rows = (dirs.length > 0 ? dirs.map((d) => join(process.cwd(), d)) : layerModels()).map(
     countModel,
   );
-  if (json) process.stdout.write(`${JSON.stringify(rows, null, 1)}\n`);
+  // A reader that stops early (| head) is not an error.
+  process.stdout.on("error", (e) => {
+    if (e.code !== "EPIPE") throw e;
+  });
+  const out = [];
+  if (json) out.push(JSON.stringify(rows, null, 1));
   else {
-    process.stdout.write(`${table(rows)}\n`);
+    out.push(table(rows));
     for (const r of rows) {
-      process.stdout.write(`\n${r.model}:\n`);
+      out.push("", `${r.model}:`);
       for (const f of r.files)
-        process.stdout.write(`  ${f.file.padEnd(44)} ${f.category.padEnd(12)} ${f.lines}\n`);
+        out.push(`  ${f.file.padEnd(44)} ${f.category.padEnd(12)} ${f.lines}`);
     }
   }
+  process.stdout.write(`${out.join("\n")}\n`);
 }
