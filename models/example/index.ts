@@ -1,36 +1,23 @@
 /**
- * The example model of docs/adding-a-model.md: a swap-cache lookup that
- * takes its reference with folio_get races with reclaim freezing,
- * deleting and freeing the folio it found. This file assembles the
- * declaration: the kernel objects as a KernelView for the generic
- * invariants, the threads, and the registration.
+ * The example model of docs/adding-a-model.md, assembled: a swap-cache
+ * lookup that takes its reference with folio_get races with reclaim
+ * freezing, deleting and freeing the folio it found. The state is in
+ * state.ts, the threads in lookup.ts and reclaim.ts, the parameters in
+ * params.ts; here, the kernel objects as a KernelView for the generic
+ * invariants, the declaration and the registration.
  */
 import { type KernelObject, kernelProperties } from "../../invariants/index.js";
 import { type Declared, declared, objectModel } from "../../src/declared/model.js";
 import type { Fields } from "../../src/declared/state.js";
-import type { Hold, KernelView } from "../../src/kernel/view.js";
+import type { KernelView } from "../../src/kernel/view.js";
 import type { DeclaredRegistration } from "../registry.js";
-import { LOOKUP_STEPS, lookupSteps } from "./lookup.js";
-import {
-  type ExampleParams,
-  exampleRawParams,
-  PARAMETERS,
-  parseExampleParams,
-  THREADS,
-} from "./params.js";
-import { RECLAIM_STEPS, reclaimSteps } from "./reclaim.js";
-import { A, EXAMPLE_STATE, type ExampleState, initialState, Lookup, Reclaim } from "./state.js";
+import { lookupHolds, lookupThread } from "./lookup.js";
+import { EXAMPLE_PARAMETERS, type ExampleParams } from "./params.js";
+import { reclaimHolds, reclaimThread } from "./reclaim.js";
+import { EXAMPLE_STATE, type ExampleState, initialState } from "./state.js";
 
-type ExampleFields = typeof EXAMPLE_STATE.fields;
-
-/** The state as kernel objects: what the generic invariants check. */
+/** The state as kernel objects (read on demand): what the generic invariants check. */
 function exampleView(s: ExampleState): KernelView {
-  const lookupHolds = (): Hold[] =>
-    s.lookup.pc === Lookup.Use ? [{ thread: "lookup", frame: A, what: "a reference to" }] : [];
-  const reclaimHolds = (): Hold[] =>
-    s.reclaim.pc === Reclaim.Freeze || s.reclaim.pc === Reclaim.Putback
-      ? [{ thread: "reclaim", frame: A, what: "the isolation reference to" }]
-      : [];
   return {
     get frames() {
       return s.folios;
@@ -45,54 +32,36 @@ function exampleView(s: ExampleState): KernelView {
       maxIndex: 0,
       locked: false,
     },
-    holds: [lookupHolds, reclaimHolds],
+    holds: [() => lookupHolds(s), () => reclaimHolds(s)],
   };
 }
 
-/** The fields each kind of kernel object is made of (for --por's visibility). */
-const exampleObjects = (kind: KernelObject): readonly string[] =>
-  ({ frames: ["folios"], cache: ["cache"], holds: ["lookup", "reclaim"] })[kind as string] ?? [];
+/** The fields each kind of kernel object is made of (for --por: what an invariant sees). */
+const OBJECTS: Partial<Record<KernelObject, readonly string[]>> = {
+  frames: ["folios"],
+  cache: ["cache"],
+  holds: ["lookup", "reclaim"],
+};
 
-export function exampleDeclaration(p: ExampleParams): Declared<ExampleFields, ExampleParams> {
+export function exampleDeclaration(
+  p: ExampleParams,
+): Declared<typeof EXAMPLE_STATE.fields, ExampleParams> {
   const init = initialState();
-  return declared<ExampleFields, ExampleParams>({
+  return declared({
     name: "example",
     config: p,
     state: EXAMPLE_STATE,
     init: [init],
-    threads: [
-      {
-        name: "lookup",
-        own: "lookup",
-        table: LOOKUP_STEPS,
-        steps: (s) => lookupSteps(s, p),
-        unfinished: (s) => s.lookup.pc !== Lookup.Done,
-      },
-      {
-        name: "reclaim",
-        own: "reclaim",
-        table: RECLAIM_STEPS,
-        steps: reclaimSteps,
-        unfinished: (s) => s.reclaim.pc !== Reclaim.Done,
-      },
-    ],
-    properties: kernelProperties(exampleView(init), exampleView, exampleObjects),
+    threads: [lookupThread(p), reclaimThread],
+    properties: kernelProperties(exampleView(init), exampleView, (kind) => OBJECTS[kind] ?? []),
   });
 }
 
 /** The model as written (states are records), e.g. for tests. */
 export const exampleModel = (p: ExampleParams) => objectModel(exampleDeclaration(p));
 
+/** The registration (models/registry.ts: `declaredEntry(example)`). */
 export const example: DeclaredRegistration<ExampleParams> = {
-  name: "example",
-  version: 1,
-  summary: "the guide's example: a swap-cache lookup's folio_get vs reclaim freeing the folio",
-  parameters: PARAMETERS,
-  threads: THREADS,
-  proof: { matrix: { variant: "folio-try-get" }, fixParameter: "variant", baseline: "folio-get" },
-  parse: (raw) => parseExampleParams("example", raw),
-  raw: exampleRawParams,
-  title: (p) => p.variant,
-  shown: (p) => ({ variant: p.variant }),
+  ...EXAMPLE_PARAMETERS,
   declare: (p) => exampleDeclaration(p) as unknown as Declared<Fields, unknown>,
 };

@@ -12,8 +12,10 @@
  * frozen count; the lookup then starts again (filemap_get_entry's
  * `goto repeat`).
  */
+import type { ThreadDecl } from "../../src/declared/model.js";
 import { stepsOf, stepTable, type ThreadStep } from "../../src/declared/steps.js";
 import { type Folio, folioPut, folioRefAdd, folioTryGetRcu } from "../../src/kernel/folio.js";
+import type { Hold } from "../../src/kernel/view.js";
 import { xaIsPointer, xaLoad } from "../../src/kernel/xarray.js";
 import type { ExampleParams } from "./params.js";
 import { A, type ExampleState, Lookup, LookupThread, OFFSET } from "./state.js";
@@ -65,3 +67,16 @@ export function lookupSteps(s: ExampleState, p: ExampleParams): ThreadStep<Examp
       return [];
   }
 }
+
+/** The lookup holds a reference to A from folio_get (or folio_try_get) to folio_put. */
+export function lookupHolds(s: ExampleState): Hold[] {
+  return s.lookup.pc === Lookup.Use ? [{ thread: "lookup", frame: A, what: "a reference to" }] : [];
+}
+
+export const lookupThread = (p: ExampleParams): ThreadDecl<ExampleState> => ({
+  name: "lookup",
+  own: "lookup",
+  table: LOOKUP_STEPS,
+  steps: (s) => lookupSteps(s, p),
+  unfinished: (s) => s.lookup.pc !== Lookup.Done,
+});

@@ -1,6 +1,7 @@
 /**
  * The example's one parameter: which reference the lookup takes on the
- * folio it found, the buggy folio_get or the fixed folio_try_get.
+ * folio it found, the buggy folio_get or the fixed folio_try_get; and the
+ * registration's side of the parameters.
  */
 import {
   type Choice,
@@ -9,6 +10,7 @@ import {
   type RawParams,
   rejectUnknown,
 } from "../../src/params.js";
+import type { DeclaredRegistration } from "../registry.js";
 
 export const VARIANTS = [
   { value: "folio-get", description: "the lookup takes its reference with folio_get (the bug)" },
@@ -50,4 +52,16 @@ export function parseExampleParams(model: string, raw: RawParams): ExampleParams
   return variants.map((variant) => ({ variant }));
 }
 
-export const exampleRawParams = (p: ExampleParams): RawParams => ({ variant: p.variant });
+/** The registration (models/registry.ts), but for the declaration (index.ts). */
+export const EXAMPLE_PARAMETERS: Omit<DeclaredRegistration<ExampleParams>, "declare"> = {
+  name: "example",
+  version: 1,
+  summary: "the guide's example: a swap-cache lookup's folio_get vs reclaim freeing the folio",
+  parameters: PARAMETERS,
+  threads: THREADS,
+  proof: { matrix: { variant: "folio-try-get" }, fixParameter: "variant", baseline: "folio-get" },
+  parse: (raw) => parseExampleParams("example", raw),
+  raw: (p) => ({ variant: p.variant }),
+  title: (p) => p.variant,
+  shown: (p) => ({ variant: p.variant }),
+};

@@ -9,6 +9,7 @@
  * keep:
  *   folio_putback_lru(folio);
  */
+import type { ThreadDecl } from "../../src/declared/model.js";
 import { stepsOf, stepTable, type ThreadStep } from "../../src/declared/steps.js";
 import {
   type Folio,
@@ -17,6 +18,7 @@ import {
   folioPut,
   folioRefFreeze,
 } from "../../src/kernel/folio.js";
+import type { Hold } from "../../src/kernel/view.js";
 import { xaErase } from "../../src/kernel/xarray.js";
 import type { ExampleParams } from "./params.js";
 import { A, type ExampleState, OFFSET, Reclaim, ReclaimThread } from "./state.js";
@@ -75,3 +77,19 @@ export function reclaimSteps(s: ExampleState): ThreadStep<ExampleState>[] {
       return [];
   }
 }
+
+/** Reclaim holds its isolation reference until it freezes the count (or puts it back). */
+export function reclaimHolds(s: ExampleState): Hold[] {
+  const pc = s.reclaim.pc;
+  return pc === Reclaim.Freeze || pc === Reclaim.Putback
+    ? [{ thread: "reclaim", frame: A, what: "the isolation reference to" }]
+    : [];
+}
+
+export const reclaimThread: ThreadDecl<ExampleState> = {
+  name: "reclaim",
+  own: "reclaim",
+  table: RECLAIM_STEPS,
+  steps: reclaimSteps,
+  unfinished: (s) => s.reclaim.pc !== Reclaim.Done,
+};
