@@ -52,7 +52,7 @@ export function parseExampleParams(model: string, raw: RawParams): ExampleParams
   return variants.map((variant) => ({ variant }));
 }
 
-/** The registration (models/registry.ts), but for the declaration (index.ts). */
+/** The registration's side of the parameters (index.ts adds the declaration). */
 export const EXAMPLE_PARAMETERS: Omit<DeclaredRegistration<ExampleParams>, "declare"> = {
   name: "example",
   version: 1,
