@@ -49,6 +49,7 @@ import {
   Fault,
   FaultThread,
   frameName,
+  nextFrameName,
   type Setup,
   type SkipState,
   withSwap,
@@ -182,7 +183,7 @@ export function faultSteps(s: SkipState, setup: Setup, t: number): ThreadStep<Sk
 
     case Fault.Alloc:
       return [
-        step("vma_alloc_folio", `vma_alloc_folio → ${nextName(s, t)}, locked`, (s) =>
+        step("vma_alloc_folio", `vma_alloc_folio → ${nextFrameName(s, t)}, locked`, (s) =>
           set(
             folio(s, (f) => {
               const g = folioAlloc(f, 0, List([DATA_GARBAGE]));
@@ -253,12 +254,6 @@ export function faultSteps(s: SkipState, setup: Setup, t: number): ThreadStep<Sk
     default:
       return [];
   }
-}
-
-/** The name the frame gets when allocated next. */
-function nextName(s: SkipState, t: number): string {
-  const g = s.folios.get(t)!.generation + 1;
-  return `N${t}${"'".repeat(g - 1)}`;
 }
 
 /** Whether a fault is in progress (started, not completed). */

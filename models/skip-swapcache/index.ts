@@ -12,6 +12,7 @@ import { SKIP_PARAMETERS, type SkipParams } from "./params.js";
 import { reclaimThreads } from "./reclaim.js";
 import { initialState, makeSetup, type Setup, SKIP_STATE, type SkipState } from "./state.js";
 import { swapMapInvariant } from "./swap-map-invariant.js";
+import { swapoffThreads } from "./swapoff.js";
 import { skipObjects, skipView } from "./view.js";
 
 type SkipFields = typeof SKIP_STATE.fields;
@@ -26,7 +27,7 @@ export function skipDeclaration(params: SkipParams): Declared<SkipFields, Setup>
     config: setup,
     state: SKIP_STATE,
     init: [init],
-    threads: [...faultThreads(setup), ...reclaimThreads(setup)],
+    threads: [...faultThreads(setup), ...reclaimThreads(setup), ...swapoffThreads(setup)],
     properties: [
       ...kernelProperties(shape, view, skipObjects),
       invariantProperty(swapMapInvariant, shape, view, skipObjects),

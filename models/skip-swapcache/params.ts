@@ -28,6 +28,7 @@ export const VARIANTS = [
 
 export const OPTIONAL_THREADS = [
   { value: "write", description: "the process writes new data to the page once it is mapped" },
+  { value: "swapoff", description: "swapoff of the device: try_to_unuse brings the page back in" },
 ] as const satisfies readonly Choice[];
 
 export const THREADS = [
@@ -39,6 +40,10 @@ export const THREADS = [
       "shrink_folio_list on the mapped page: folio_alloc_swap (any free slot), unmap, pageout",
   },
   { name: "write", description: "optional: the process writes new data to the mapped page" },
+  {
+    name: "swapoff",
+    description: "optional: try_to_unuse → unuse_pte_range, unuse_pte; then the slots' second loop",
+  },
 ] as const;
 
 export type Variant = (typeof VARIANTS)[number]["value"];
@@ -103,7 +108,7 @@ export const SKIP_PARAMETERS: Omit<DeclaredRegistration<SkipParams>, "declare"> 
   parameters: PARAMETERS,
   threads: THREADS,
   proof: {
-    matrix: { variant: "swapcache-prepare", slots: "1..3", threads: "write" },
+    matrix: { variant: "swapcache-prepare", slots: "1..3", threads: "write,swapoff" },
     fixParameter: "variant",
     baseline: "no-guard",
   },

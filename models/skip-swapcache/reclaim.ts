@@ -46,6 +46,7 @@ import {
   type SkipState,
   withSwap,
 } from "./state.js";
+import { swapoffStarted } from "./swapoff.js";
 
 export const RECLAIM_STEPS = stepTable<
   Setup,
@@ -56,6 +57,7 @@ export const RECLAIM_STEPS = stepTable<
   | "try_to_unmap"
   | "pageout"
   | "__remove_mapping"
+  | "folio_putback_lru"
   | "swapcache_free_entries"
 >({
   folio_trylock: "core",
@@ -65,6 +67,7 @@ export const RECLAIM_STEPS = stepTable<
   try_to_unmap: "core",
   pageout: "core",
   __remove_mapping: "core",
+  folio_putback_lru: (setup) => (setup.params.threads.has("swapoff") ? "branch" : "absent"),
   swapcache_free_entries: "core",
 });
 const step = stepsOf<SkipState, keyof typeof RECLAIM_STEPS>(RECLAIM_STEPS);
@@ -111,14 +114,17 @@ function shrinkSteps(s: SkipState): ThreadStep<SkipState>[] {
     case Reclaim.Alloc: {
       // The allocator may hand out any free slot (the scan's position is
       // not modelled): each is a step.
-      const free = swapMapFreeSlots(s.swap);
+      const free = swapoffStarted(s) ? [] : swapMapFreeSlots(s.swap);
       if (free.length === 0) {
         return [
-          step("add_to_swap", `add_to_swap(${n}) fails: no free slot; activate, unlock`, (s) =>
-            setReclaim(
-              updateFolio(s, frame, (f) => flags(ref(f, -1), 0, PG.locked)),
-              { pc: Reclaim.Done },
-            ),
+          step(
+            "add_to_swap",
+            `add_to_swap(${n}) fails: no slot to allocate; activate, unlock`,
+            (s) =>
+              setReclaim(
+                updateFolio(s, frame, (f) => flags(ref(f, -1), 0, PG.locked)),
+                { pc: Reclaim.Done },
+              ),
           ),
         ];
       }
@@ -170,7 +176,20 @@ function shrinkSteps(s: SkipState): ThreadStep<SkipState>[] {
 
     case Reclaim.Remove: {
       const frozen = folioRefFreeze(s.folios.get(frame)!, 2);
-      if (frozen === null) return [];
+      if (frozen === null) {
+        // Someone else holds a reference (swapoff's lookup): keep the folio.
+        return [
+          step(
+            "folio_putback_lru",
+            `__remove_mapping(${n}) fails: refcount ${s.folios.get(frame)!.refcount}; keep, folio_unlock, putback`,
+            (s) =>
+              setReclaim(
+                updateFolio(s, frame, (f) => flags(ref(f, -1), 0, PG.locked)),
+                { pc: Reclaim.Done },
+              ),
+          ),
+        ];
+      }
       return [
         step(
           "__remove_mapping",

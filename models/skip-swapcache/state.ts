@@ -70,6 +70,41 @@ export enum Reclaim {
   Done,
 }
 
+/** Swapoff's program counter (try_to_unuse → unuse_pte_range, mm/swapfile.c). */
+export enum Swapoff {
+  Idle,
+  Scan,
+  Lookup,
+  Alloc,
+  Prepare,
+  Backoff,
+  Count,
+  AddToCache,
+  Read,
+  Lock,
+  Unuse,
+  FreeSwap,
+  Second,
+  Done,
+  Failed,
+}
+
+/** The frame swapoff reads the page into (read_swap_cache_async). */
+export const FRAME_S = 2;
+
+export const SwapoffThread = fastRecord(
+  {
+    pc: Swapoff.Idle as Swapoff,
+    /** The PTE value unuse_pte_range read (locklessly). */
+    orig: PTE_NONE as Pte,
+    /** The folio it holds a reference to (found in the swap cache or read), or -1. */
+    folio: -1,
+  },
+  undefined,
+  { memo: true },
+);
+export type SwapoffThread = ReturnType<typeof SwapoffThread>;
+
 export const FaultThread = fastRecord(
   {
     pc: Fault.Idle as Fault,
@@ -105,6 +140,7 @@ export type Bug = ReturnType<typeof Bug>;
 const BUG_PART = recordPart("skip-bug", Bug);
 const FAULT_PART = recordPart("skip-fault", FaultThread);
 const RECLAIM_PART = recordPart("skip-reclaim", ReclaimThread);
+const SWAPOFF_PART = recordPart("skip-swapoff", SwapoffThread);
 
 export const FAULT_NAMES = ["fault0", "fault1"] as const;
 /** Who holds the page-table lock across steps (pte_offset_map_lock .. pte_unmap_unlock). */
@@ -140,7 +176,7 @@ export const SKIP_STATE = declareState("SkipState", {
   folios: parts(FOLIO_PART, {
     show: (list, s: Frames) =>
       list.toArray().flatMap((f, i) => {
-        const n = `N${i}`;
+        const n = frameBase(i);
         if (!f.allocated) return [{ name: `${n}.frame`, value: "free" }];
         return [
           { name: `${n}.frame`, value: frameName(s, i) },
@@ -161,6 +197,9 @@ export const SKIP_STATE = declareState("SkipState", {
       list.toArray().map((f, t) => ({ name: FAULT_NAMES[t]!, value: Fault[f.pc]!, local: true })),
   }),
   reclaim: part(RECLAIM_PART, ReclaimThread(), { show: shown((r) => Reclaim[r.pc]!, true) }),
+  swapoff: part(SWAPOFF_PART, SwapoffThread(), {
+    show: shown((r) => Swapoff[r.pc]!, true),
+  }),
   /** The process wrote D1 to the page. */
   written: flag(false, { show: shown((w) => String(w ? D1 : D0)) }),
   /** The first BUG/VM_BUG_ON (or "Unused swap offset" complaint) a swap-map step hit. */
@@ -186,7 +225,10 @@ export function initialState(setup: Setup): SkipState {
     swap: swapMapFrom(slots),
     disk: List(Array.from({ length: n }, (_, o) => (o === E ? D0 : DATA_GARBAGE))),
     xa: xaInit(2),
-    folios: List(FAULT_NAMES.map(() => Folio())),
+    // N0, N1 and, with swapoff, S.
+    folios: List(
+      Array.from({ length: setup.params.threads.has("swapoff") ? 3 : 2 }, () => Folio()),
+    ),
     ptes: List([pteSwap(E)]),
     faults: List(FAULT_NAMES.map(() => FaultThread())),
   });
@@ -195,11 +237,21 @@ export function initialState(setup: Setup): SkipState {
 /** N0, N1: the frame each fault allocates; a prime per reallocation. */
 export function frameName(s: Frames, frame: number): string {
   const g = s.folios.get(frame)?.generation ?? 0;
-  return `N${frame}${"'".repeat(Math.max(0, g - 1))}`;
+  return `${frameBase(frame)}${"'".repeat(Math.max(0, g - 1))}`;
+}
+
+/** N0, N1 (the faults' frames), S (swapoff's). */
+export function frameBase(frame: number): string {
+  return frame === FRAME_S ? "S" : `N${frame}`;
 }
 
 /** The swap map after a swap-map step, keeping the first BUG it hit. */
 export function withSwap(s: SkipState, r: SwapMapStep<unknown>): SkipState {
   const out = s.set("swap", r.map);
   return r.bug !== null && s.bug === null ? out.set("bug", Bug({ what: r.bug })) : out;
+}
+
+/** The name the frame gets when it is allocated next. */
+export function nextFrameName(s: Frames, frame: number): string {
+  return `${frameBase(frame)}${"'".repeat(s.folios.get(frame)!.generation)}`;
 }

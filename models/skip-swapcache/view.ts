@@ -8,6 +8,7 @@ import type { KernelView } from "../../src/kernel/view.js";
 import { faultGuards, faultHolds, faultLookup } from "./fault.js";
 import { reclaimHolds, reclaimPending } from "./reclaim.js";
 import { D0, D1, FAULT_NAMES, frameName, type Setup, type SkipState } from "./state.js";
+import { swapoffHolds, swapoffPending } from "./swapoff.js";
 
 export function skipView(s: SkipState, setup: Setup): KernelView {
   return {
@@ -28,9 +29,16 @@ export function skipView(s: SkipState, setup: Setup): KernelView {
       return s.ptes;
     },
     expectedData: () => (s.written ? D1 : D0),
-    holds: [...FAULT_NAMES.map((_, t) => () => faultHolds(s, t)), () => reclaimHolds(s)],
+    holds: [
+      ...FAULT_NAMES.map((_, t) => () => faultHolds(s, t)),
+      () => reclaimHolds(s),
+      () => swapoffHolds(s),
+    ],
     get swap() {
-      return { map: s.swap, pending: new Set([...faultGuards(s), ...reclaimPending(s)]) };
+      return {
+        map: s.swap,
+        pending: new Set([...faultGuards(s), ...reclaimPending(s), ...swapoffPending(s)]),
+      };
     },
     get bug() {
       return s.bug?.what ?? null;
@@ -44,8 +52,8 @@ const OBJECTS: Partial<Record<KernelObject, readonly string[]>> = {
   frames: ["folios"],
   cache: ["xa"],
   ptes: ["ptes", "written"],
-  holds: ["faults", "reclaim"],
-  swap: ["swap", "faults", "reclaim"],
+  holds: ["faults", "reclaim", "swapoff"],
+  swap: ["swap", "faults", "reclaim", "swapoff"],
   bug: ["bug"],
 };
 

@@ -15,10 +15,13 @@ import { checkLiveness, type Model, search } from "../../src/engine/index.js";
 import { proveMatrix } from "../../src/prove/matrix.js";
 import { expectBadInput, runCli } from "../cli/run-cli.js";
 
-const params = (variant: Variant, slots = 2, write = true): SkipParams => ({
+const params = (variant: Variant, slots = 2, write = true, swapoff = false): SkipParams => ({
   variant,
   slots,
-  threads: new Set(write ? (["write"] as const) : []),
+  threads: new Set([
+    ...(write ? (["write"] as const) : []),
+    ...(swapoff ? (["swapoff"] as const) : []),
+  ]),
 });
 
 /** The model as written (records), and as the checker runs it (packed, memoised). */
@@ -114,14 +117,23 @@ describe("skip-swapcache: v6.6 (no-guard)", () => {
 
 describe("skip-swapcache: 13ddaf26be32 (swapcache-prepare)", () => {
   it.each([
-    [1, true],
-    [2, true],
-    [3, true],
-    [2, false],
-  ])("%i slots, write %s: holds after a complete search", (slots, write) => {
-    const r = search(compiledSkipModel(params("swapcache-prepare", slots, write)));
+    [1, true, false],
+    [2, true, false],
+    [3, true, false],
+    [2, false, false],
+    [1, true, true],
+    [2, true, true],
+    [2, false, true],
+  ])("%i slots, write %s, swapoff %s: holds after a complete search", (slots, write, swapoff) => {
+    const r = search(compiledSkipModel(params("swapcache-prepare", slots, write, swapoff)));
     expect(r.verdict).toBe("holds");
     expect(r.incompleteReason ?? null).toBeNull();
+  });
+
+  it("with swapoff, the faults still complete under weak fairness", () => {
+    expect(
+      checkLiveness(compiledSkipModel(params("swapcache-prepare", 1, true, true))).verdict,
+    ).toBe("holds");
   });
 
   it("the -EEXIST back-off does not livelock under weak fairness, and does without it", () => {
@@ -137,10 +149,10 @@ describe("skip-swapcache: 13ddaf26be32 (swapcache-prepare)", () => {
 });
 
 describe("skip-swapcache: coverage of the step tables", () => {
-  it("every row of every table is reached (1 and 2 slots), and with the guard pte_same never fails", () => {
+  it("every row of every table (swapoff's too) is reached (1 and 2 slots), and with the guard pte_same never fails", () => {
     for (const variant of ["no-guard", "swapcache-prepare"] as const) {
       // 1 slot: add_to_swap can fail; 2 slots: the allocator can choose.
-      const models = [1, 2].map((slots) => skipSwapcacheModel(params(variant, slots)));
+      const models = [1, 2].map((slots) => skipSwapcacheModel(params(variant, slots, true, true)));
       const reached = new Set(models.flatMap((m) => [...explore(m).steps]));
       const missing = models[0]!.declared.catalogue.filter(
         (c) => !reached.has(`${c.thread}:${c.name}`),
@@ -153,40 +165,54 @@ describe("skip-swapcache: coverage of the step tables", () => {
       expect(
         missing.map((c) => `${c.thread}:${c.name}`),
         variant,
-      ).toEqual(variant === "no-guard" ? [] : ["fault0:pte_same", "fault1:pte_same"]);
+      ).toEqual(
+        // Without the guard no thread holds the cache bit of a slot the PTE
+        // holds, so swapoff's swapcache_prepare never meets -EEXIST.
+        variant === "no-guard"
+          ? ["swapoff:schedule_timeout_uninterruptible"]
+          : ["fault0:pte_same", "fault1:pte_same"],
+      );
     }
   });
 });
 
 describe("skip-swapcache: compiled model = object model", () => {
   it.each([
-    ["no-guard", 1],
-    ["no-guard", 2],
-    ["swapcache-prepare", 1],
-    ["swapcache-prepare", 2],
-    ["swapcache-prepare", 3],
-  ] as const)("%s, %i slots (verify mode)", (variant, slots) => {
-    const object = skipSwapcacheModel(params(variant, slots));
-    const compiled = compiledSkipModel(params(variant, slots), { verify: true });
-    const a = search(object);
-    const b = search(compiled);
-    expect(b.verdict).toBe(a.verdict);
-    expect(b.property).toBe(a.property);
-    expect(b.explanation).toBe(a.explanation);
-    expect(b.stats.distinctStates).toBe(a.stats.distinctStates);
-    expect(b.stats.transitions).toBe(a.stats.transitions);
-    expect(b.coverage).toEqual(a.coverage);
-    expect(b.trace?.steps.map((s) => s.label)).toEqual(a.trace?.steps.map((s) => s.label));
-    if (a.trace && b.trace) {
-      const lastA = a.trace.steps.at(-1)?.state ?? a.trace.init;
-      const lastB = b.trace.steps.at(-1)?.state ?? b.trace.init;
-      expect(compiled.variables!(lastB)).toEqual(object.variables!(lastA));
-    }
-    const la = checkLiveness(object);
-    const lb = checkLiveness(compiled);
-    expect(lb.verdict).toBe(la.verdict);
-    expect(lb.stats.distinctStates).toBe(la.stats.distinctStates);
-  });
+    ["no-guard", 1, false],
+    ["no-guard", 2, false],
+    ["swapcache-prepare", 1, false],
+    ["swapcache-prepare", 2, false],
+    ["swapcache-prepare", 3, false],
+    ["no-guard", 1, true],
+    ["swapcache-prepare", 1, true],
+  ] as const)(
+    "%s, %i slots, swapoff %s (verify mode without swapoff)",
+    (variant, slots, swapoff) => {
+      const object = skipSwapcacheModel(params(variant, slots, true, swapoff));
+      // verify recomputes every memoised step: slow with swapoff's larger space.
+      const compiled = compiledSkipModel(params(variant, slots, true, swapoff), {
+        verify: !swapoff,
+      });
+      const a = search(object);
+      const b = search(compiled);
+      expect(b.verdict).toBe(a.verdict);
+      expect(b.property).toBe(a.property);
+      expect(b.explanation).toBe(a.explanation);
+      expect(b.stats.distinctStates).toBe(a.stats.distinctStates);
+      expect(b.stats.transitions).toBe(a.stats.transitions);
+      expect(b.coverage).toEqual(a.coverage);
+      expect(b.trace?.steps.map((s) => s.label)).toEqual(a.trace?.steps.map((s) => s.label));
+      if (a.trace && b.trace) {
+        const lastA = a.trace.steps.at(-1)?.state ?? a.trace.init;
+        const lastB = b.trace.steps.at(-1)?.state ?? b.trace.init;
+        expect(compiled.variables!(lastB)).toEqual(object.variables!(lastA));
+      }
+      const la = checkLiveness(object);
+      const lb = checkLiveness(compiled);
+      expect(lb.verdict).toBe(la.verdict);
+      expect(lb.stats.distinctStates).toBe(la.stats.distinctStates);
+    },
+  );
 });
 
 describe("skip-swapcache: the proof", () => {
