@@ -11,8 +11,11 @@
  * - marks (xas_squash_marks, xas_init_marks, XA_FREE_MARK, xa_track_free), so the
  *   XA_FLAGS_ALLOC / XA_ZERO_ENTRY / xa_zero_busy paths and xas_create()'s allow_root (always
  *   true for the entries we can store);
- * - RCU: freed nodes are dropped at once (the kernel fills them with XA_RETRY_ENTRY for
- *   concurrent readers); a cursor naming a freed node is a caller error and throws;
+ * - RCU: freed nodes are dropped at the end of the operation (a cursor naming one afterwards is
+ *   a caller error and throws), and so are nodes the kernel leaks (unreachable, never freed).
+ *   A freed node the tree still names (a use after free the kernel can reach, see
+ *   freeNodes()) stays as the kernel leaves it while RCU readers may see it: its entries
+ *   XA_RETRY_ENTRY, its counters 0;
  * - allocation failure (xas_nomem, -ENOMEM) and other error states;
  * - xas_find*, xas_pause, xa_store_range, xas_split and multi-order cursor forms other than
  *   XA_STATE_ORDER + xas_store / xas_create_range.
@@ -599,7 +602,7 @@ class Ctx {
   /** The allocation half of xas_alloc(): a zeroed node. */
   create(shift: number, index: number): number {
     const key = xaNodeKey(this.S, shift, index);
-    if (this.cache.has(key) || (!this.freed.has(key) && this.xa.nodes.has(key))) {
+    if (!this.freed.has(key) && (this.cache.has(key) || this.xa.nodes.has(key))) {
       throw new Error(`xarray: node ${key} allocated twice`);
     }
     const slots = new Array<XaEntry>(this.size).fill(XA_EMPTY);
@@ -617,11 +620,37 @@ class Ctx {
     return key;
   }
 
-  /** xa_node_free() */
+  /**
+   * xa_node_free(). The node stays readable until the end of the operation (as under RCU);
+   * commit() drops it unless the tree still names it (see linked()).
+   */
   free(key: number): void {
-    this.cache.delete(key);
-    this.dirty.delete(key);
     this.freed.add(key);
+  }
+
+  /** A node's fields without copying, or undefined once dropped (not yet committed). */
+  private peek(key: number): NodeView | NodeData | undefined {
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    if (this.freed.has(key)) return undefined;
+    const rec = this.xa.nodes.get(key);
+    return rec === undefined ? undefined : nodeView(rec);
+  }
+
+  /** True when the node is reachable from the head (every slot on the way names it). */
+  private linked(key: number): boolean {
+    for (let depth = 0; depth < 64; depth++) {
+      const entry = mkNodeEntry(key);
+      if (this.head === entry) return true;
+      const n = this.peek(key);
+      if (n === undefined) return false;
+      const pshift = n.shift + this.S;
+      const pkey = xaNodeKey(this.S, pshift, n.index - (n.index % pow2(pshift + this.S)));
+      const p = this.peek(pkey);
+      if (p === undefined || p.slots[shr(n.index, pshift) % this.size] !== entry) return false;
+      key = pkey;
+    }
+    return false;
   }
 
   isTop(key: number): boolean {
@@ -670,11 +699,18 @@ class Ctx {
     if (this.dirty.size === 0 && this.freed.size === 0 && this.head === this.xa.head) {
       return this.xa;
     }
+    // A freed node the tree still names stays, as the kernel left it (see freeNodes()).
+    const dropped = new Set<number>();
+    for (const key of this.freed) if (!this.linked(key)) dropped.add(key);
     const nodes = this.xa.nodes.withMutations((m) => {
-      for (const key of this.freed) m.delete(key);
+      for (const key of dropped) m.delete(key);
       for (const key of this.dirty) {
         const nd = this.cache.get(key);
-        if (nd !== undefined) m.set(key, toRecord(nd));
+        if (nd !== undefined && !dropped.has(key)) m.set(key, toRecord(nd));
+      }
+      for (const key of this.freed) {
+        const nd = this.cache.get(key);
+        if (nd !== undefined && !dropped.has(key)) m.set(key, toRecord(nd));
       }
     });
     return intern(this.xa.set("head", this.head).set("nodes", nodes));
@@ -864,11 +900,30 @@ function deleteNode(c: Ctx): void {
   if (c.isTop(key)) shrink(c);
 }
 
-/** xas_free_nodes() */
+/**
+ * xas_free_nodes(): every entry but child nodes becomes XA_RETRY_ENTRY (for RCU readers still
+ * walking the subtree), the counters 0, then xa_node_free(). Normally the subtree is already
+ * unlinked and commit() drops it. xas_store() through a cursor that xas_next() left on a
+ * sibling naming a node frees that node while its canonical slot still names it (a use after
+ * free): the node stays in the tree as freed, and xa_load() spins on its XA_RETRY_ENTRYs.
+ */
 function freeNodes(c: Ctx, key: number): void {
+  const n = c.write(key);
+  for (let i = 0; i < n.slots.length; i++) {
+    const e = n.slots[i]!;
+    if (n.shift && xaIsNode(e)) freeNodes(c, xaToNodeKey(e));
+    else if (e !== XA_EMPTY) n.slots[i] = XA_RETRY_ENTRY;
+  }
+  n.count = 0;
+  n.nrValues = 0;
+  c.free(key);
+}
+
+/** A subtree the kernel leaks (no longer in the tree, never freed): the port drops it. */
+function leakNodes(c: Ctx, key: number): void {
   const n = c.read(key);
   if (n.shift) {
-    for (const e of n.slots) if (xaIsNode(e)) freeNodes(c, xaToNodeKey(e));
+    for (const e of n.slots) if (xaIsNode(e)) leakNodes(c, xaToNodeKey(e));
   }
   c.free(key);
 }
@@ -1000,8 +1055,18 @@ function store(c: Ctx, entry: XaEntry): XaEntry {
   let count = 0;
   let values = 0;
   for (;;) {
+    const replaced = node < 0 ? c.head : c.read(node).slots[offset];
     c.setSlot(node, offset, entry);
-    if (xaIsNode(next) && (node < 0 || c.read(node).shift)) freeNodes(c, xaToNodeKey(next));
+    if (xaIsNode(next) && (node < 0 || c.read(node).shift)) {
+      freeNodes(c, xaToNodeKey(next));
+    } else if (replaced !== undefined && xaIsNode(replaced)) {
+      // The slot held a node but `next` is not it: xas_descend() met a sibling naming that
+      // node and returned XA_RETRY_ENTRY (see descend()). The kernel overwrites the slot and
+      // frees nothing: the subtree is leaked, unreachable. The port keys nodes by position and
+      // keeps no unreachable ones (a later store may allocate a node at the same place), so it
+      // drops the subtree.
+      leakNodes(c, xaToNodeKey(replaced));
+    }
     if (node < 0) break;
     count += Number(next === XA_EMPTY) - Number(entry === XA_EMPTY);
     values += Number(!xaIsValue(first)) - Number(!value);
@@ -1343,7 +1408,8 @@ export function xaStoreRange(xa: XArray, first: number, nr: number, entry: XaEnt
 /**
  * The kernel BUG this array stands for, or null: the one an operation recorded, else a
  * livelock any xa_load() in it would hit (a sibling naming a node in a node of shift > 0:
- * xas_descend() returns XA_RETRY_ENTRY, xa_load() retries forever).
+ * xas_descend() returns XA_RETRY_ENTRY, xa_load() retries forever; or a freed node still in
+ * the tree, whose entries are XA_RETRY_ENTRY).
  */
 export function xaKernelBug(xa: XArray): string | null {
   if (xa.bug !== null) return xa.bug;
@@ -1356,6 +1422,8 @@ function readBug(xa: XArray): string | null {
   for (const node of xa.nodes.values()) {
     const slots = slotArray(node);
     for (const e of slots) {
+      // A freed node still in the tree (see freeNodes()): xa_load() retries forever there.
+      if (e === XA_RETRY_ENTRY) return "livelock in xa_load: retry entry";
       if (!xaIsSibling(e)) continue;
       const target = slots[xaToSibling(e)];
       if (target === undefined) return "BUG in xa_entry: offset >= XA_CHUNK_SIZE";

@@ -12,6 +12,7 @@ import {
   xaEncode,
   xaGetOrder,
   xaInit,
+  xaIsNode,
   xaIsWellFormed,
   xaKernelBug,
   xaLoad,
@@ -24,6 +25,7 @@ import {
   xaStoreOrder,
   xaStoreRange,
   xaStoreRangeTrace,
+  xaStructureErrors,
   xasCreateRange,
   xasLoad,
   xasNext,
@@ -94,6 +96,83 @@ describe("a sibling naming a node (S=3): xa_load livelocks", () => {
     expect(xaLoad(xa, 8)).toBe(xaMkValue(1));
     expect(xaIsWellFormed(xa, 16, 3)).toBe(false);
     expect(xaGetOrder(xa, 16)).toBe(3);
+  });
+});
+
+describe("a store over a sibling naming a node leaks the node (S=4)", () => {
+  // An order-7 pointer at 0 (a shift-4 node, slots 0..7); index 16 overwritten by a range store
+  // (its sibling slot 1 becomes a value), the canonical slot emptied, then a node allocated in
+  // it: slots 2..7 are siblings naming a node. The NULL store at 32 (order 1) meets them:
+  // xas_descend() returns XA_RETRY_ENTRY, xas_store() overwrites slot 0 and frees nothing.
+  function build() {
+    let xa = xaStoreOrder(xaInit(4), 0, 7, xaMkPointer(0));
+    xa = xaStoreRangeTrace(xa, 16, 1, xaMkValue(0)).xa;
+    xa = xaStoreOrder(xa, 0, 3, XA_EMPTY);
+    xa = xaStoreOrder(xa, 0, 0, xaMkPointer(0));
+    expect(xaKernelBug(xa)).toBe("livelock in xa_load: retry entry");
+    const r = xasStore(xa, xaStateOrder(32, 1, 4), XA_EMPTY);
+    expect(r.old).toBe(XA_RETRY_ENTRY);
+    return r.xa;
+  }
+
+  test("the leaked node is gone from the array; no BUG", () => {
+    const xa = build();
+    expect(xa.bug).toBeNull();
+    expect(xaKernelBug(xa)).toBeNull();
+    expect(xa.nodes.size).toBe(1);
+    expect(xaStructureErrors(xa).filter((e) => e.includes("unreachable"))).toEqual([]);
+    expect(xaLoad(xa, 0)).toBe(XA_EMPTY);
+    expect(xaLoad(xa, 16)).toBe(xaMkValue(0));
+    expect(xaLoad(xa, 32)).toBe(XA_EMPTY);
+  });
+
+  test("a node can be allocated at the leaked node's place again (it threw: allocated twice)", () => {
+    const xa = build();
+    const again = xaStoreOrder(xa, 0, 0, xaMkPointer(1));
+    expect(again.bug).toBeNull();
+    expect(xaLoad(again, 0)).toBe(xaMkPointer(1));
+    // The siblings at 2..7 name a node again: xa_load() would spin there.
+    expect(xaKernelBug(again)).toBe("livelock in xa_load: retry entry");
+    // folio_migrate_mapping()'s per-page loop over 0..127 (the shrunk case of cases.ts).
+    let cur = xa;
+    let xas = xaState(0);
+    const b = xaMkPointer(999);
+    for (let i = 0; i < 128; i++) {
+      if (i) xas = xasNext(cur, xas).xas;
+      const w = xasStore(cur, xas, b);
+      cur = w.xa;
+      xas = w.xas;
+    }
+    expect(xaKernelBug(cur)).toBeNull();
+    for (let i = 0; i < 128; i++) expect(xaLoad(cur, i)).toBe(b);
+  });
+});
+
+describe("xas_store through a cursor on a sibling naming a node frees the node in place (S=4)", () => {
+  test("the freed node stays in the tree, XA_RETRY_ENTRY-filled: xa_load livelocks", () => {
+    let xa = xaStoreOrder(xaInit(4), 0, 7, xaMkPointer(0));
+    xa = xaStoreRangeTrace(xa, 16, 1, xaMkValue(0)).xa;
+    xa = xaStoreOrder(xa, 0, 3, XA_EMPTY);
+    xa = xaStoreOrder(xa, 0, 0, xaMkPointer(0));
+    // set 32 4; ld; nx; nx: the cursor on slot 2 (a sibling naming the node in slot 0).
+    let r = xasLoad(xa, xaStateOrder(32, 4, 4));
+    expect(r.entry).toBe(XA_RETRY_ENTRY);
+    r = xasNext(xa, r.xas);
+    expect(r.entry).toBe(xaMkValue(0));
+    r = xasNext(xa, r.xas);
+    expect(r.xas.offset).toBe(2);
+    const w = xasStore(xa, r.xas, XA_EMPTY);
+    expect(xaIsNode(w.old)).toBe(true);
+    expect(w.xa.bug).toBeNull();
+    // Slots 2..7 emptied, slot 0 still names the freed node: counters 0, p0 now a retry entry.
+    const top = w.xa.nodes.find((n) => n.shift === 4)!;
+    expect(top.count).toBe(2);
+    expect(xaIsNode(top.slots.get(0)!)).toBe(true);
+    const freed = w.xa.nodes.find((n) => n.shift === 0)!;
+    expect([freed.count, freed.nrValues, freed.slots.get(0)]).toEqual([0, 0, XA_RETRY_ENTRY]);
+    expect(xaLoad(w.xa, 0)).toBe(XA_RETRY_ENTRY);
+    expect(xaLoad(w.xa, 16)).toBe(xaMkValue(0));
+    expect(xaKernelBug(w.xa)).toBe("livelock in xa_load: retry entry");
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Divergences the differential found between the port and lib/xarray.c, as minimal sequences
- * (each ends in a kernel BUG, a livelock or the stale-offset climb). The port now reports each
+ * (most end in a kernel BUG, a livelock or the stale-offset climb). The port now reports each
  * the way the kernel hits it; cases.test.ts replays them on both, test/kernel/ on the port.
  */
 import type { Op } from "./driver.js";
@@ -9,8 +9,8 @@ export interface KernelCase {
   readonly name: string;
   readonly S: number;
   readonly ops: readonly Op[];
-  /** How the kernel's run ends (driver.c's "! ..." line). */
-  readonly ending: string;
+  /** How the kernel's run ends (driver.c's "! ..." line), or null: normally (the "L" line). */
+  readonly ending: string | null;
 }
 
 const st = (index: number, order: number, entry: string): Op => ({
@@ -67,6 +67,47 @@ export const KERNEL_CASES: readonly KernelCase[] = [
       { op: "cs", entry: "0" },
       st(0, 0, "p2"),
       { op: "gl", index: 16 },
+    ],
+    ending: "livelock in xa_load: retry entry",
+  },
+  {
+    // The NULL store at 32 meets a sibling naming a node (the node at 0 was allocated in the
+    // emptied canonical slot of the order-7 entry): xas_descend() returns XA_RETRY_ENTRY, so
+    // xas_store() overwrites the node's slot without freeing it: the kernel leaks the node.
+    // The port kept it, unreachable, under its position's key, and threw "node 8 allocated
+    // twice" when the migrate loop allocated a node there again.
+    name: "S=4: a NULL store over a sibling naming a node leaks the node; a node is allocated there again",
+    S: 4,
+    ops: [
+      st(0, 7, "p0"),
+      { op: "ar", index: 16, order: 0, entry: "v0" },
+      st(0, 3, "0"),
+      st(0, 0, "p0"),
+      st(32, 1, "0"),
+      { op: "mg", variant: "pp", index: 0, order: 7 },
+    ],
+    ending: null,
+  },
+  {
+    // Found by reading the code, next to the case above: the same siblings naming a node, a
+    // cursor xas_next()ed onto one in the shift-4 node (index 34, xa_shift 4), xas_store(NULL):
+    // xas_reload() resolves the sibling to the node and xas_load() stops above it, so
+    // xas_store() writes the sibling slots and frees the node its canonical slot still names.
+    // Under RCU the freed node stays as xas_free_nodes() left it (XA_RETRY_ENTRY, counters 0)
+    // and xa_load() spins on it. The port dropped it ("N missing 8").
+    name: "S=4: xas_store(NULL) through a cursor on a sibling naming a node frees the node in place",
+    S: 4,
+    ops: [
+      st(0, 7, "p0"),
+      { op: "ar", index: 16, order: 0, entry: "v0" },
+      st(0, 3, "0"),
+      st(0, 0, "p0"),
+      { op: "set", index: 32, order: 4 },
+      { op: "ld" },
+      nx,
+      nx,
+      { op: "cs", entry: "0" },
+      { op: "gl", index: 0 },
     ],
     ending: "livelock in xa_load: retry entry",
   },
