@@ -10,6 +10,7 @@ import { findModel } from "../../models/registry.js";
 import { skipDeclaration } from "../../models/skip-swapcache/index.js";
 import type { SkipParams, Variant } from "../../models/skip-swapcache/params.js";
 import type { SkipState } from "../../models/skip-swapcache/state.js";
+import { checkEncoding } from "../../src/declared/checks.js";
 import { type CompiledOptions, compiledModel, objectModel } from "../../src/declared/model.js";
 import { checkLiveness, type Model, search } from "../../src/engine/index.js";
 import { proveMatrix } from "../../src/prove/matrix.js";
@@ -213,6 +214,15 @@ describe("skip-swapcache: compiled model = object model", () => {
       expect(lb.stats.distinctStates).toBe(la.stats.distinctStates);
     },
   );
+});
+
+describe("skip-swapcache: the layer's encoding checks with swapoff", () => {
+  it("injective, lossless pack/unpack on every state of a swapoff configuration", () => {
+    for (const variant of ["no-guard", "swapcache-prepare"] as const) {
+      const d = skipDeclaration(params(variant, 2, true, true));
+      expect(checkEncoding(d, { maxStates: 20000 })).toBeGreaterThan(1000);
+    }
+  });
 });
 
 describe("skip-swapcache: the proof", () => {
