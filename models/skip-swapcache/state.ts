@@ -245,9 +245,15 @@ export function frameBase(frame: number): string {
   return frame === FRAME_S ? "S" : `N${frame}`;
 }
 
-/** The swap map after a swap-map step, keeping the first BUG it hit. */
+/**
+ * The swap map after a swap-map step, keeping the first BUG it hit. A slot
+ * freed at once (the slot cache off) is discarded by zram at once.
+ */
 export function withSwap(s: SkipState, r: SwapMapStep<unknown>): SkipState {
-  const out = s.set("swap", r.map);
+  let out = s.set("swap", r.map);
+  if (r.map.direct) {
+    for (const o of r.slotsFreed) out = out.set("disk", out.disk.set(o, DATA_GARBAGE));
+  }
   return r.bug !== null && s.bug === null ? out.set("bug", Bug({ what: r.bug })) : out;
 }
 
