@@ -150,6 +150,8 @@ export function checkFootprints<F extends Fields, C>(
       }
       const own = decl.state.unpack(layout, before);
       const ownWord = d.ownWords[decl.threads.indexOf(t)]!;
+      // The compiled model replays every assignment, changed here or not.
+      for (const w of reads.assigned) written.add(w);
       const label = `${decl.name}: thread ${t.name} (${where(ownWord)} = ${JSON.stringify(
         (own as unknown as Record<string, unknown>)[where(ownWord).replace(/\[.*$/, "")],
       )})`;

@@ -222,10 +222,13 @@ export function compiledModel<F extends Fields, C>(
     const steps: Step<PackedAction>[] = [];
     for (const st of t.steps(s)) {
       checkInTable(t, st);
+      reads.assigned.clear();
       const after = state.pack(layout, untracked(st.apply(s)));
+      // Every word the step assigned, changed here or not: replayed on
+      // another state, the same assignment may change it.
       const writes: number[] = [];
       for (let w = 0; w < after.length; w++) {
-        if (after[w] !== words[w]) writes.push(w, after[w]!);
+        if (after[w] !== words[w] || reads.assigned.has(w)) writes.push(w, after[w]!);
       }
       steps.push({
         thread: t.name,

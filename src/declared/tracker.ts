@@ -36,6 +36,8 @@ export class Reads {
   private readonly seen = new Set<number>();
   /** Words read other than for names: what a footprint must declare. */
   readonly touched = new Set<number>();
+  /** Words a step assigned (through `set`), whether or not their value changed. */
+  readonly assigned = new Set<number>();
 
   add(word: number): void {
     if (naming === 0) this.touched.add(word);
@@ -62,7 +64,18 @@ export function untracked<S>(s: S): S {
   return ((s as { [TRACKED]?: S })[TRACKED] ?? s) as S;
 }
 
-/** `state` as a Proxy that records the words it reads into `reads`. */
+/**
+ * Words a list proxy's `set` calls assigned (element indices, relative to
+ * the list), so that assigning the list back to the state writes only those.
+ */
+const listWrites = new WeakMap<object, ReadonlySet<number>>();
+
+/**
+ * `state` as a Proxy that records the words it reads into `reads`, and
+ * every word a `set` assigns (changed or not) into `reads.assigned`: a
+ * memoised step must replay each assignment, since on another state the
+ * same assignment may change the word.
+ */
 export function tracked<S extends object>(
   state: S,
   names: readonly string[],
@@ -71,8 +84,12 @@ export function tracked<S extends object>(
   reads: Reads,
 ): S {
   const index = new Map(names.map((n, i) => [n, i]));
-  const wrapList = (list: List<unknown>, at: number): List<unknown> =>
-    new Proxy(list, {
+  const wrapList = (
+    list: List<unknown>,
+    at: number,
+    written: ReadonlySet<number>,
+  ): List<unknown> => {
+    const proxy = new Proxy(list, {
       get(target, prop, receiver) {
         if (prop === TRACKED) return target;
         if (prop === "size") return target.size;
@@ -83,7 +100,8 @@ export function tracked<S extends object>(
           };
         }
         if (prop === "set") {
-          return (j: number, v: unknown) => wrapList(target.set(j, v), at);
+          return (j: number, v: unknown) =>
+            wrapList(target.set(j, untracked(v)), at, new Set([...written, j]));
         }
         // Anything else walks the list: every element is read.
         reads.addRange(at, target.size);
@@ -91,6 +109,9 @@ export function tracked<S extends object>(
         return typeof v === "function" ? v.bind(target) : v;
       },
     });
+    listWrites.set(proxy, written);
+    return proxy;
+  };
   const wrap = (s: S): S =>
     new Proxy(s, {
       get(target, prop) {
@@ -100,12 +121,19 @@ export function tracked<S extends object>(
           if (i !== undefined) {
             const at = layout.at[i]!;
             const v = (target as Record<string, unknown>)[prop];
-            if (listFields.has(prop)) return wrapList(v as List<unknown>, at);
+            if (listFields.has(prop)) return wrapList(v as List<unknown>, at, new Set());
             reads.add(at);
             return v;
           }
           if (prop === "set") {
             return (key: string, value: unknown) => {
+              const f = index.get(key);
+              if (f !== undefined) {
+                const at = layout.at[f]!;
+                const written = listWrites.get(value as object);
+                if (written !== undefined) for (const j of written) reads.assigned.add(at + j);
+                else for (let w = 0; w < layout.width[f]!; w++) reads.assigned.add(at + w);
+              }
               const plain = untracked(value);
               return wrap((target as unknown as { set(k: string, v: unknown): S }).set(key, plain));
             };

@@ -10,10 +10,11 @@ import { List } from "immutable";
 import { describe, expect, it } from "vitest";
 import { models } from "../../models/registry.js";
 import { checkEncoding, checkFootprints } from "../../src/declared/checks.js";
-import { declared, type ModelDecl } from "../../src/declared/model.js";
+import { compiledModel, declared, type ModelDecl, objectModel } from "../../src/declared/model.js";
 import { partKind } from "../../src/declared/parts.js";
-import { declareState, part, parts } from "../../src/declared/state.js";
+import { declareState, flag, part, parts } from "../../src/declared/state.js";
 import { stepsOf, stepTable } from "../../src/declared/steps.js";
+import { search } from "../../src/engine/index.js";
 import type { RawParams } from "../../src/params.js";
 
 /** Extra configurations worth checking beyond each model's defaults. */
@@ -113,5 +114,39 @@ describe("the checks catch what they guard against", () => {
     expect(() => checkFootprints(counters({ narrowFootprint: true }))).toThrow(
       /thread t1 .* (reads|writes) counter, outside its next footprint/,
     );
+  });
+});
+
+describe("the compiled model replays what a step assigns, not only what it changed", () => {
+  it("a write without a read, first met where it changes nothing, still writes later", () => {
+    // t0 sets x, t1 clears it, neither reads it: after both, x depends on the order.
+    const Pc = partKind<number>(`test-assign-pc-${Math.random()}`, (pc, out) => out.push(pc));
+    const state = declareState(`Assign${Math.random()}`, { x: flag(), pcs: parts(Pc) });
+    const table = stepTable<null, "set_x" | "clear_x">({ set_x: "core", clear_x: "core" });
+    const step = stepsOf<ReturnType<typeof state.State>, "set_x" | "clear_x">(table);
+    const d = declared<typeof state.fields, null>({
+      name: "assign",
+      config: null,
+      state,
+      init: [state.State({ x: false, pcs: List([0, 0]) })],
+      threads: [0, 1].map((t) => ({
+        name: `t${t}`,
+        own: ["pcs", t] as const,
+        table,
+        steps: (s) =>
+          s.pcs.get(t) === 0
+            ? [
+                step(t === 0 ? "set_x" : "clear_x", "x", (s) =>
+                  s.set("x", t === 0).set("pcs", s.pcs.set(t, 1)),
+                ),
+              ]
+            : [],
+      })),
+      properties: [],
+    });
+    const object = search(objectModel(d));
+    const compiled = search(compiledModel(d, { verify: true }));
+    expect(object.stats.distinctStates).toBe(5);
+    expect(compiled.stats.distinctStates).toBe(object.stats.distinctStates);
   });
 });
