@@ -25,8 +25,8 @@
  * access faults again, with a fresh orig_pte).
  *
  * Not modelled: the swap-cache path after a hit (the migrate-swapcache
- * model's lookup): here a hit waits until reclaim has taken the folio out
- * of the cache (reclaim holds its lock until then), then looks up again;
+ * model's lookup): here a hit waits until the folio has left the cache
+ * (reclaim or swapoff takes it out), then looks up again;
  * swapin_readahead (count ≠ 1) is followed only where it ends the fault.
  */
 import { List } from "immutable";
@@ -125,8 +125,8 @@ export function faultSteps(s: SkipState, setup: Setup, t: number): ThreadStep<Sk
 
     case Fault.Lookup: {
       const entry = xaLoad(s.xa, e);
-      // A hit: the swap-cache path; reclaim holds the folio locked until
-      // it leaves the cache, and the lookup is then repeated.
+      // A hit: the swap-cache path (not modelled); the fault waits until
+      // the folio has left the cache, and the lookup is then repeated.
       if (xaIsPointer(entry)) return [];
       return [
         step("swap_cache_get_folio", `swap_cache_get_folio(${swp}) → NULL`, (s) =>
