@@ -19,6 +19,7 @@ describe("swapcheck check on the reference scenario", () => {
       "sibling-check",
       "swapbacked-check",
       "swapcache-check",
+      "null-tails",
     ]);
     expect(r.stdout).toMatch(/head-only\s+anon-swap\s+violated\s+cache-integrity/);
     // A swimlane: a column per thread, a row per step naming the kernel function,

@@ -52,9 +52,9 @@ describe("list", () => {
       expect(at, name).toBeGreaterThan(0);
       return r.stdout.slice(at, r.stdout.indexOf("\n", r.stdout.indexOf("\n", at) + 1));
     };
-    expect(entry("lookup-progress")).toMatch(/liveness, --liveness[^\n]*\n +swapin does not spin/);
+    expect(entry("lookup-progress")).toMatch(/liveness, --liveness[^\n]*\n +swapin0 does not spin/);
     expect(entry("fault-completes")).toMatch(
-      /liveness[^\n]*\n +swapin's fault eventually completes/,
+      /liveness[^\n]*\n +swapin0's fault eventually completes/,
     );
     expect(entry("bounded-spin")).toMatch(
       /invariant, only with --bounded-spin N\n +No lookup fails/,
@@ -132,7 +132,7 @@ describe("parameters", () => {
     const rows = r.stdout.split("\n").filter((l) => l.startsWith("swapcache-check"));
     expect(rows.map((l) => l.split(/\s+/)[2])).toEqual(["1", "2", "3"]);
     // The configuration line names what the runs share, not the order.
-    expect(r.stdout).toMatch(/^migrate-swapcache \(chunk shift 2, swapin page all/m);
+    expect(r.stdout).toMatch(/^migrate-swapcache \(chunk shift 2, swapin page distinct/m);
   });
 
   it("lists and ranges expand only numbers; the model expands its own lists", () => {
@@ -317,7 +317,10 @@ describe("replay finds the model in the trace", () => {
 
   it("a lasso is explained as check explains it, with the fairness recorded", async () => {
     const file = join(dir, "lasso.json");
-    const args = ["--variant", "head-only", "--threads", "none", "--property", "lookup-progress"];
+    const args = [
+      ...["--variant", "head-only", "--threads", "none", "--property", "lookup-progress"],
+      ...["--swapins", "1", "--swapin-page", "all"],
+    ];
     const checked = await runCli("check", ...args, "--trace-out", file);
     const doc = JSON.parse(readFileSync(file, "utf8"));
     expect(doc["#meta"].fairness).toBe("weak");
@@ -367,10 +370,12 @@ describe("every result names what it checked", () => {
         "--liveness",
         "--fairness",
         "none",
+        "--swapins",
+        "1",
       ],
     );
     expect(r.stdout).toMatch(
-      /checked: invariants no-use-after-free, .*cache-integrity; deadlock; liveness lookup-progress, fault-completes \(no fairness\)/,
+      /checked: invariants no-use-after-free, .*cache-integrity, .*; deadlock; liveness lookup-progress, fault-completes \(no fairness\)/,
     );
     expect(r.stdout).toMatch(/fair-cycle search \(no fairness\)/);
     expect(r.stdout).not.toContain("none fairness");

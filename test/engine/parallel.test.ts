@@ -61,6 +61,10 @@ describe("parallel search (--workers)", () => {
       "3",
       "--swapins",
       "2",
+      "--swapin-page",
+      "all",
+      "--reason",
+      "demotion",
     );
     expect(par[1]!.stats.distinctStates).toBeGreaterThan(2 ** 17);
   });
@@ -99,7 +103,13 @@ describe("parallel search with a seen-set that fills up mid-level", () => {
     const name = "migrate-swapcache";
     const entry = findModel(name)!;
     const shared = entry.shareWithWorkers?.() ?? null;
-    const raw = { order: "3", swapins: "2", variant: "head-only,swapcache-check" };
+    const raw = {
+      order: "3",
+      swapins: "2",
+      "swapin-page": "all",
+      reason: "demotion",
+      variant: "head-only,swapcache-check",
+    };
     for (const run of entry.configure(raw)) {
       const seq = await searchAsync(run.model, {});
       const spec: ModelSpec = {
