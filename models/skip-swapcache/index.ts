@@ -3,7 +3,7 @@
  * the state (state.ts), the threads (fault.ts, reclaim.ts), and the generic
  * invariants and the faults' progress over its KernelView (view.ts).
  */
-import { invariantProperty, kernelProperties, progressProperties } from "../../invariants/index.js";
+import { kernelProperties, progressProperties } from "../../invariants/index.js";
 import { type Declared, declared, type ModelDecl } from "../../src/declared/model.js";
 import type { Fields } from "../../src/declared/state.js";
 import type { DeclaredRegistration } from "../registry.js";
@@ -11,7 +11,6 @@ import { faultThreads } from "./fault.js";
 import { SKIP_PARAMETERS, type SkipParams } from "./params.js";
 import { reclaimThreads } from "./reclaim.js";
 import { initialState, makeSetup, type Setup, SKIP_STATE, type SkipState } from "./state.js";
-import { swapMapInvariant } from "./swap-map-invariant.js";
 import { swapoffThreads } from "./swapoff.js";
 import { skipObjects, skipView } from "./view.js";
 
@@ -30,7 +29,6 @@ export function skipDeclaration(params: SkipParams): Declared<SkipFields, Setup>
     threads: [...faultThreads(setup), ...reclaimThreads(setup), ...swapoffThreads(setup)],
     properties: [
       ...kernelProperties(shape, view, skipObjects),
-      invariantProperty(swapMapInvariant, shape, view, skipObjects),
       ...progressProperties(shape, view, (t) => [t]).filter((p) =>
         p.name.startsWith("fault-completes"),
       ),
