@@ -10,29 +10,15 @@
 import { describe, expect, it } from "vitest";
 import { compiledScenarioModel } from "../../models/migrate-swapcache/index.js";
 import { MAPPINGS, VARIANTS } from "../../models/migrate-swapcache/params.js";
-import { checkLiveness, search } from "../../src/engine/index.js";
+import { checkLiveness } from "../../src/engine/index.js";
+import { expectSameExploration } from "../support/same-exploration.js";
 import { scenario, verdictTableCells } from "./scenario-helpers.js";
 
 type Cell = Parameters<typeof scenario>[0];
 
 function same(cell: Cell, verify = false) {
   const object = scenario(cell);
-  const compiled = compiledScenarioModel(object, { verify });
-  const a = search(object);
-  const b = search(compiled);
-  expect(b.verdict).toBe(a.verdict);
-  expect(b.property).toBe(a.property);
-  expect(b.explanation).toBe(a.explanation);
-  expect(b.stats.distinctStates).toBe(a.stats.distinctStates);
-  expect(b.stats.transitions).toBe(a.stats.transitions);
-  expect(b.coverage).toEqual(a.coverage);
-  expect(b.trace?.steps.map((s) => s.label)).toEqual(a.trace?.steps.map((s) => s.label));
-  if (a.trace && b.trace) {
-    const lastA = a.trace.steps.at(-1)?.state ?? a.trace.init;
-    const lastB = b.trace.steps.at(-1)?.state ?? b.trace.init;
-    expect(compiled.variables!(lastB)).toEqual(object.variables!(lastA));
-  }
-  return { a, b };
+  return expectSameExploration(object, compiledScenarioModel(object, { verify }));
 }
 
 const table: Cell[] = verdictTableCells();

@@ -5,6 +5,7 @@
  * step of the step tables reached, the compiled model equal to the object
  * model, and the CLI's acceptance lines.
  */
+
 import { describe, expect, it } from "vitest";
 import { findModel } from "../../models/registry.js";
 import { skipDeclaration } from "../../models/skip-swapcache/index.js";
@@ -15,6 +16,7 @@ import { type CompiledOptions, compiledModel, objectModel } from "../../src/decl
 import { checkLiveness, type Model, search } from "../../src/engine/index.js";
 import { proveMatrix } from "../../src/prove/matrix.js";
 import { expectBadInput, runCli } from "../cli/run-cli.js";
+import { expectSameExploration } from "../support/same-exploration.js";
 
 const params = (variant: Variant, slots = 2, write = true, swapoff = false): SkipParams => ({
   variant,
@@ -194,20 +196,7 @@ describe("skip-swapcache: compiled model = object model", () => {
       const compiled = compiledSkipModel(params(variant, slots, true, swapoff), {
         verify: !swapoff,
       });
-      const a = search(object);
-      const b = search(compiled);
-      expect(b.verdict).toBe(a.verdict);
-      expect(b.property).toBe(a.property);
-      expect(b.explanation).toBe(a.explanation);
-      expect(b.stats.distinctStates).toBe(a.stats.distinctStates);
-      expect(b.stats.transitions).toBe(a.stats.transitions);
-      expect(b.coverage).toEqual(a.coverage);
-      expect(b.trace?.steps.map((s) => s.label)).toEqual(a.trace?.steps.map((s) => s.label));
-      if (a.trace && b.trace) {
-        const lastA = a.trace.steps.at(-1)?.state ?? a.trace.init;
-        const lastB = b.trace.steps.at(-1)?.state ?? b.trace.init;
-        expect(compiled.variables!(lastB)).toEqual(object.variables!(lastA));
-      }
+      expectSameExploration(object, compiled);
       const la = checkLiveness(object);
       const lb = checkLiveness(compiled);
       expect(lb.verdict).toBe(la.verdict);
