@@ -35,6 +35,32 @@ export interface Witness {
   readonly verdict: SearchResult<unknown>["verdict"];
   readonly property: string | null;
   readonly length: number | null;
+  /**
+   * Every property the baseline violates in this configuration, each with
+   * its shortest counterexample's length (the first is `property`): shows
+   * what the fix was shown to prevent, e.g. the RCU stall and not only the
+   * broken cache.
+   */
+  readonly violated: readonly { readonly property: string; readonly length: number | null }[];
+}
+
+/** The baseline's violations, one property at a time (each search without those found before). */
+async function baselineViolations(
+  run: ModelRun,
+  options: ProveOptions,
+): Promise<{ first: SearchResult<unknown>; violated: Witness["violated"] }> {
+  const first = await check(run, options);
+  const violated: { property: string; length: number | null }[] = [];
+  let result = first;
+  let current = run;
+  while (result.verdict === "violated" && result.property !== null) {
+    violated.push({ property: result.property, length: result.trace?.steps.length ?? null });
+    const left = current.model.properties.filter((p) => p.name !== result.property);
+    if (!left.some((p) => p.kind !== "sometimes")) break;
+    current = { ...current, model: { ...current.model, properties: left } };
+    result = await check(current, options);
+  }
+  return { first, violated };
 }
 
 export interface Cell {
@@ -129,12 +155,16 @@ export async function proveMatrix(
         const key = JSON.stringify(baseRaw);
         let w = witnesses.get(key);
         if (!w) {
-          const base = await check(configureOne(entry, baseRaw), options);
+          const { first: base, violated } = await baselineViolations(
+            configureOne(entry, baseRaw),
+            options,
+          );
           w = {
             baseline: options.baseline,
             verdict: base.verdict,
             property: base.property,
             length: base.trace?.steps.length ?? null,
+            violated,
           };
           witnesses.set(key, w);
         }

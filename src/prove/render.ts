@@ -135,7 +135,11 @@ export function evidence(c: Cell): string {
   const witness = !w
     ? "no witness: this is the baseline itself"
     : w.verdict === "violated" || w.verdict === "deadlock"
-      ? `witness: ${w.baseline} violates ${w.property} in ${w.length} steps`
+      ? `witness: ${w.baseline} violates ${
+          w.violated.length > 0
+            ? w.violated.map((v) => `${v.property} (${v.length} steps)`).join(", ")
+            : `${w.property} in ${w.length} steps`
+        }`
       : `${w.baseline} ${w.verdict === "holds" ? "holds too" : `is ${w.verdict}`}: this configuration cannot tell the fix from the bug`;
   return `${c.run.title}: ${complete}; ${coverage}; ${witness}`;
 }
