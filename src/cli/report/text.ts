@@ -57,6 +57,18 @@ export function summaryHeader(
   return lines.join("\n");
 }
 
+/**
+ * The states a run stored. With partial-order reduction and a
+ * counterexample, the reduced search and the unreduced rerun that finds a
+ * shortest one are counted apart (`reduced+rerun`): their sum is not what
+ * the reduction explored.
+ */
+function statesCell(st: RunReport["result"]["stats"]): string {
+  const rerun = st.partialOrder?.rerun;
+  if (!rerun) return String(st.distinctStates);
+  return `${st.distinctStates - rerun.distinctStates}+${rerun.distinctStates} rerun`;
+}
+
 /** One line per run; with `header`, the summary header above it. */
 export function summaryTable(reports: readonly RunReport[], header = true): string {
   const keys = paramKeys(reports.map((r) => r.run));
@@ -66,7 +78,7 @@ export function summaryTable(reports: readonly RunReport[], header = true): stri
     verdictCell(r),
     r.result.property ?? "-",
     r.result.trace ? String(r.result.trace.steps.length) : "-",
-    String(r.result.stats.distinctStates),
+    statesCell(r.result.stats),
     r.result.stats.seconds.toFixed(2),
   ]);
   const title = header
