@@ -109,7 +109,13 @@ function grid(m: Matrix, cells: readonly Cell[]): string[][] {
     );
   return [
     // Numbers as column heads say what they count (`slots 2`); names (`anon-swap`) speak for themselves.
-    [m.rowKey, ...cols.map((c) => (/^\d+$/.test(c) ? `${words(m.colKey)} ${c}` : c))],
+    // A matrix of one parameter has no column parameter: its one column is the result.
+    [
+      m.rowKey,
+      ...cols.map((c) =>
+        m.colKey === "" ? "result" : /^\d+$/.test(c) ? `${words(m.colKey)} ${c}` : c,
+      ),
+    ],
     ...rows.map((r) => [
       r,
       ...cols.map((col) => {

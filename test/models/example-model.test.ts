@@ -104,6 +104,9 @@ describe("the commands of the guide", () => {
     const r = await runCli("prove", "--model", "example");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/proved/);
+    // One parameter: its single column is the result, not an undefined parameter.
+    expect(r.stdout).toMatch(/^variant +result$/m);
+    expect(r.stdout).not.toContain("undefined");
   });
 
   it("simulate: random walks find the bug", async () => {
