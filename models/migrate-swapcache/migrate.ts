@@ -432,3 +432,21 @@ function undoStep(): ThreadStep {
     },
   );
 }
+
+/** Where the thread is, in kernel words (reports): the function its next step runs. */
+export const MIGRATE_AT: Record<Migrate, string> = {
+  [Migrate.Isolate]: "next folio_isolate_lru",
+  [Migrate.Alloc]: "next get_new_folio",
+  [Migrate.LockSrc]: "next folio_lock(A)",
+  [Migrate.WaitWriteback]: "next folio_wait_writeback",
+  [Migrate.LockDst]: "next folio_trylock(B)",
+  [Migrate.Unmap]: "next try_to_migrate",
+  [Migrate.Freeze]: "next folio_migrate_mapping",
+  [Migrate.Store]: "in the store loop (xas_store, xas_next)",
+  [Migrate.Unfreeze]: "next folio_ref_unfreeze",
+  [Migrate.Copy]: "next folio_migrate_copy",
+  [Migrate.Move]: "next migrate_folio_move",
+  [Migrate.PutSrc]: "next migrate_folio_done",
+  [Migrate.Undo]: "next migrate_folio_undo_src",
+  [Migrate.Done]: "done",
+};

@@ -164,3 +164,14 @@ export function reclaimSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
       return [];
   }
 }
+
+/** Where the thread is, in kernel words (reports): the function its next step runs. */
+export const RECLAIM_AT: Record<Reclaim, string> = {
+  [Reclaim.Trylock]: "next folio_trylock",
+  [Reclaim.AddToSwap]: "next add_to_swap",
+  [Reclaim.Unmap]: "next try_to_unmap",
+  [Reclaim.Pageout]: "next pageout",
+  [Reclaim.AfterPageout]: "next folio_test_writeback",
+  [Reclaim.Free]: "freeing A (shrink_folio_list)",
+  [Reclaim.Done]: "done",
+};

@@ -173,3 +173,13 @@ function deleteStep(s: ScenarioState, ctx: ShrinkContext): ThreadStep {
     return unlock(updateFolio(s.set("xa", xa), frame, (f) => f.set("mapping", MAPPING.none)));
   });
 }
+
+/** Where the thread is, in kernel words (reports): the function its next step runs. */
+export const SHRINK_AT: Record<Shrink, string> = {
+  [Shrink.Isolate]: "next folio_isolate_lru",
+  [Shrink.Trylock]: "next folio_trylock",
+  [Shrink.Freeze]: "next __remove_mapping",
+  [Shrink.Delete]: "next __delete_from_swap_cache",
+  [Shrink.Free]: "next free_folio",
+  [Shrink.Done]: "done",
+};

@@ -345,3 +345,16 @@ function recheckStep(
       ),
   );
 }
+
+/** Where the thread is, in kernel words (reports): the function its next step runs. */
+export const SWAPIN_AT: Record<Swapin, string> = {
+  [Swapin.Fault]: "next fault",
+  [Swapin.Load]: "in filemap_get_entry (rcu)",
+  [Swapin.TryGet]: "next folio_try_get_rcu (rcu)",
+  [Swapin.Reload]: "next xas_reload (rcu)",
+  [Swapin.Lock]: "next folio_lock",
+  [Swapin.Recheck]: "next recheck",
+  [Swapin.Map]: "next set_pte_at",
+  [Swapin.Unlock]: "next folio_unlock",
+  [Swapin.Done]: "done",
+};

@@ -8,8 +8,12 @@ import { folioFlagNames, folioTest } from "../../src/kernel/folio.js";
 import { pteDescribe } from "../../src/kernel/page-table.js";
 import { XA_EMPTY, xaIsNode, xaIsPointer, xaSlots, xaToPointer } from "../../src/kernel/xarray.js";
 import { describeEntry } from "./describe.js";
-import { Migrate, Reclaim, type ScenarioState, type Setup, Shrink, Swapin } from "./state.js";
+import { MIGRATE_AT } from "./migrate.js";
+import { RECLAIM_AT } from "./reclaim.js";
+import { SHRINK_AT } from "./shrink.js";
+import { type ScenarioState, type Setup, Swapin } from "./state.js";
 import { frameName } from "./step.js";
+import { SWAPIN_AT } from "./swapin.js";
 
 /** An xarray slot's content, flagging pointers to freed folios. */
 function slotValue(s: ScenarioState, entry: number): string {
@@ -67,52 +71,3 @@ export function scenarioVariables(s: ScenarioState, setup: Setup): Variable[] {
   vars.push({ name: "reclaim-dst", value: SHRINK_AT[s.reclaimDst.pc], local: true });
   return vars;
 }
-
-/** Where a thread is, in kernel words: the function its next step runs. */
-const RECLAIM_AT: Record<Reclaim, string> = {
-  [Reclaim.Trylock]: "next folio_trylock",
-  [Reclaim.AddToSwap]: "next add_to_swap",
-  [Reclaim.Unmap]: "next try_to_unmap",
-  [Reclaim.Pageout]: "next pageout",
-  [Reclaim.AfterPageout]: "next folio_test_writeback",
-  [Reclaim.Free]: "freeing A (shrink_folio_list)",
-  [Reclaim.Done]: "done",
-};
-
-const SHRINK_AT: Record<Shrink, string> = {
-  [Shrink.Isolate]: "next folio_isolate_lru",
-  [Shrink.Trylock]: "next folio_trylock",
-  [Shrink.Freeze]: "next __remove_mapping",
-  [Shrink.Delete]: "next __delete_from_swap_cache",
-  [Shrink.Free]: "next free_folio",
-  [Shrink.Done]: "done",
-};
-
-const MIGRATE_AT: Record<Migrate, string> = {
-  [Migrate.Isolate]: "next folio_isolate_lru",
-  [Migrate.Alloc]: "next get_new_folio",
-  [Migrate.LockSrc]: "next folio_lock(A)",
-  [Migrate.WaitWriteback]: "next folio_wait_writeback",
-  [Migrate.LockDst]: "next folio_trylock(B)",
-  [Migrate.Unmap]: "next try_to_migrate",
-  [Migrate.Freeze]: "next folio_migrate_mapping",
-  [Migrate.Store]: "in the store loop (xas_store, xas_next)",
-  [Migrate.Unfreeze]: "next folio_ref_unfreeze",
-  [Migrate.Copy]: "next folio_migrate_copy",
-  [Migrate.Move]: "next migrate_folio_move",
-  [Migrate.PutSrc]: "next migrate_folio_done",
-  [Migrate.Undo]: "next migrate_folio_undo_src",
-  [Migrate.Done]: "done",
-};
-
-const SWAPIN_AT: Record<Swapin, string> = {
-  [Swapin.Fault]: "next fault",
-  [Swapin.Load]: "in filemap_get_entry (rcu)",
-  [Swapin.TryGet]: "next folio_try_get_rcu (rcu)",
-  [Swapin.Reload]: "next xas_reload (rcu)",
-  [Swapin.Lock]: "next folio_lock",
-  [Swapin.Recheck]: "next recheck",
-  [Swapin.Map]: "next set_pte_at",
-  [Swapin.Unlock]: "next folio_unlock",
-  [Swapin.Done]: "done",
-};
