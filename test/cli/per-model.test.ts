@@ -11,11 +11,10 @@ import { describe, expect, it } from "vitest";
 import type { ModelEntry } from "../../models/registry.js";
 import { naiveMutexModel, petersonModel } from "../../models/toy/index.js";
 import { type ProveArgs, runProve } from "../../src/cli/commands/prove.js";
-import type { Io } from "../../src/cli/io.js";
 import { closest, expandNumbers } from "../../src/cli/model-options.js";
 import { plural } from "../../src/cli/report/text.js";
 import { ParameterError, parseChoices, parseIntIn, rejectUnknown } from "../../src/params.js";
-import { runCli, runCliWith } from "./run-cli.js";
+import { capturedIo, runCli, runCliWith } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "swapcheck-per-model-"));
 
@@ -191,22 +190,7 @@ const lockEntry: ModelEntry = {
   },
 };
 
-function capture(): Io & { stdout(): string; stderr(): string } {
-  let out = "";
-  let err = "";
-  return {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
+const capture = capturedIo;
 
 const proveArgs = (over: Record<string, unknown> = {}): ProveArgs => ({
   model: "toy-lock",

@@ -1,5 +1,6 @@
 /** Runs the CLI in-process and captures what it writes. */
 import { expect } from "vitest";
+import type { Io } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 
 export interface CliRun {
@@ -41,4 +42,22 @@ export function expectBadInput(r: CliRun, message: RegExp): void {
   expect(r.stderr.trim().split("\n")).toHaveLength(1);
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(r.stdout).toBe("");
+}
+
+/** An Io that keeps what is written, for commands run in-process without runCli. */
+export function capturedIo(): Io & { stdout(): string; stderr(): string } {
+  let out = "";
+  let err = "";
+  return {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    stdout: () => out,
+    stderr: () => err,
+  };
 }

@@ -20,7 +20,6 @@ import {
 } from "../../models/toy/index.js";
 import { runReplay } from "../../src/cli/commands/replay.js";
 import { runSimulate, type SimulateArgs } from "../../src/cli/commands/simulate.js";
-import type { Io } from "../../src/cli/io.js";
 import { type Model, replayPath, search } from "../../src/engine/index.js";
 import {
   deriveSeed,
@@ -30,6 +29,7 @@ import {
   simulateAsync,
 } from "../../src/engine/simulate.js";
 import { ParameterError } from "../../src/params.js";
+import { capturedIo } from "../cli/run-cli.js";
 import { edgeSteps } from "../support/graph-steps.js";
 
 const LONG = process.env.SWAPCHECK_LONG !== undefined;
@@ -397,22 +397,7 @@ describe("every violation the simulation reports is real", () => {
   });
 });
 
-function capture(): Io & { stdout: () => string; stderr: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
+const capture = capturedIo;
 
 function args(over: Partial<SimulateArgs>): SimulateArgs {
   return {
