@@ -16,6 +16,7 @@ import {
   checkLivenessAsync,
   type SearchOptions,
   type SearchResult,
+  type SearchStats,
   searchAsync,
 } from "../engine/index.js";
 import { ParameterError, type RawParams } from "../params.js";
@@ -63,9 +64,29 @@ async function baselineViolations(
   return { first, violated };
 }
 
-export interface Cell {
+/**
+ * What the reports read of a cell's search: enough to rebuild a cell from a
+ * shard file (src/prove/shard.ts) without its states or trace.
+ */
+export interface CellOutcome {
+  readonly verdict: SearchResult<unknown>["verdict"];
+  readonly property: string | null;
+  /** The counterexample's length (and loop, for a lasso); null when nothing was violated. */
+  readonly trace: {
+    readonly steps: { readonly length: number };
+    readonly loopStart?: number;
+  } | null;
+  readonly incompleteReason: SearchResult<unknown>["incompleteReason"];
+  readonly stats: Pick<
+    SearchStats,
+    "distinctStates" | "transitions" | "seconds" | "exact" | "collisionProbability"
+  >;
+}
+
+/** A cell as the reports (text, Markdown, JSON) see it: a `Cell`, or one read back from a shard. */
+export interface CellReport {
   readonly run: ModelRun;
-  readonly result: SearchResult<unknown>;
+  readonly result: CellOutcome;
   readonly status: CellStatus;
   /** Core steps of the catalogue never taken, as `thread:name`. */
   readonly unreachedCore: readonly string[];
@@ -77,6 +98,11 @@ export interface Cell {
   readonly witness: Witness | null;
   /** What the cell's search checked (invariants, deadlock, liveness and fairness). */
   readonly checked: Checked;
+}
+
+/** A cell as `proveRuns` gives it: with the whole search result (trace, coverage). */
+export interface Cell extends CellReport {
+  readonly result: SearchResult<unknown>;
 }
 
 export interface ProveOptions extends SearchOptions {
@@ -137,9 +163,21 @@ export async function proveMatrix(
   configs: readonly RawParams[],
   options: ProveOptions,
 ): Promise<Cell[]> {
+  return proveRuns(entry, matrixRuns(entry, configs), options);
+}
+
+/**
+ * The cells of `runs` (the matrix's, or a shard's slice of them), in order.
+ * Each cell's evidence depends on its run only: a cell comes out the same
+ * whichever other runs are proved with it.
+ */
+export async function proveRuns(
+  entry: ModelEntry,
+  runs: readonly ModelRun[],
+  options: ProveOptions,
+): Promise<Cell[]> {
   const witnesses = new Map<string, Witness>();
   const cells: Cell[] = [];
-  const runs = matrixRuns(entry, configs);
   for (const run of runs) {
     const raw = run.raw;
     const result = await check(run, options);
@@ -196,7 +234,7 @@ export async function proveMatrix(
 }
 
 /** 0 when every cell is proved; 1 when any is violated; else 3 (incomplete, vacuous, no witness). */
-export function proveExitStatus(cells: readonly Cell[]): number {
+export function proveExitStatus(cells: readonly Pick<CellReport, "status">[]): number {
   if (cells.some((c) => c.status === "violated")) return 1;
   if (cells.some((c) => c.status !== "proved")) return 3;
   return 0;

@@ -7,7 +7,7 @@
 import { checkedJson, checkedText } from "../cli/checked.js";
 import { wrap } from "../cli/report/swimlane.js";
 import { table } from "../cli/report/text.js";
-import type { Cell } from "./matrix.js";
+import type { CellReport as Cell } from "./matrix.js";
 
 export interface Matrix {
   readonly rowKey: string;
