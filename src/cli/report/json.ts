@@ -10,15 +10,24 @@ export interface RunReport {
   readonly result: SearchResult<unknown>;
   /** What the run checked (every report names it). */
   readonly checked?: Checked;
+  /** Under `--schedule`: why no run follows the schedule (the verdict is then "infeasible"). */
+  readonly infeasible?: string;
 }
 
-export function runToJson({ modelName, run, result, checked }: RunReport): Record<string, unknown> {
+export function runToJson({
+  modelName,
+  run,
+  result,
+  checked,
+  infeasible,
+}: RunReport): Record<string, unknown> {
   const { stats } = result;
   return {
     model: modelName,
     ...run.params,
     ...(checked ? { checked: checkedJson(checked) } : {}),
-    verdict: result.verdict,
+    verdict: infeasible ? "infeasible" : result.verdict,
+    ...(infeasible ? { infeasible } : {}),
     property: result.property,
     explanation: result.explanation,
     incompleteReason: result.incompleteReason,

@@ -33,6 +33,7 @@ function paramKeys(runs: readonly ModelRun[]): string[] {
 /** What the verdict column says: never "holds" for a search cut short. */
 function verdictCell(r: RunReport): string {
   const { result } = r;
+  if (r.infeasible) return "infeasible";
   if (result.verdict === "incomplete") return `incomplete (${result.incompleteReason})`;
   return result.verdict;
 }
@@ -196,6 +197,9 @@ export function reportText(reports: readonly RunReport[], options: TextOptions =
   if (options.mode) {
     const mode = options.mode;
     parts.push(reports.map((r) => runSummary(r, mode)).join("\n"));
+  }
+  for (const r of reports) {
+    if (r.infeasible) parts.push(`${r.run.title}: infeasible: ${r.infeasible}`);
   }
   const incomplete = reports.filter((r) => r.result.verdict === "incomplete");
   if (incomplete.length > 0) {
