@@ -15,9 +15,13 @@ import {
   unwrapBounded,
   workerLoadable,
 } from "../../engine/index.js";
-import { ParameterError } from "../../params.js";
+import { ParameterError, type RawParams } from "../../params.js";
+import { type CompiledSchedule, compileSchedule } from "../../schedule/compile.js";
+import { loadSchedule } from "../../schedule/load.js";
+import { type Schedule, ScheduleError } from "../../schedule/parse.js";
+import { scheduleProduct, unwrapScheduled } from "../../schedule/product.js";
 import { type Checked, checkedBy, requireSomethingChecked } from "../checked.js";
-import { exitStatusFor } from "../exit-status.js";
+import { EXIT_INFEASIBLE, exitStatusFor } from "../exit-status.js";
 import { SIGNAL_EXIT, stopSignal } from "../interrupt.js";
 import { type Io, outputWidth, useColor } from "../io.js";
 import { configureAll, entryNamed, rawParameters, withModelParameters } from "../model-options.js";
@@ -25,7 +29,8 @@ import { checkWritable, writeOutputFile } from "../output-file.js";
 import { progressLine } from "../progress.js";
 import { htmlReport } from "../report/html.js";
 import { type RunReport, reportJson } from "../report/json.js";
-import { reportText, summaryHeader } from "../report/text.js";
+import { raceTable } from "../report/table.js";
+import { reportText, summaryHeader, summaryTable } from "../report/text.js";
 import { selectProperties } from "../select-properties.js";
 import { traceFileText, traceToFile, traceVariables } from "../trace-file.js";
 import { withTraceOptions } from "../trace-options.js";
@@ -57,6 +62,11 @@ export interface CheckArgs {
   por: boolean;
   workers: number;
   color?: boolean;
+  /** A race table to follow (docs/schedules.md). */
+  schedule?: string;
+  "schedule-only": boolean;
+  /** `text` (swimlanes) or `table` (the first counterexample as a schedule file). */
+  format: string;
   [param: string]: unknown;
 }
 
@@ -140,6 +150,36 @@ interface Parallel {
   readonly shared: unknown;
 }
 
+/** A search's result and, under a schedule, why no run follows it (null: some run does). */
+interface Checked1 {
+  readonly result: SearchResult<unknown>;
+  readonly infeasible: string | null;
+}
+
+/** One run's search on the product of its model with a schedule (docs/schedules.md). */
+async function checkScheduled(
+  run: ModelRun,
+  schedule: CompiledSchedule,
+  scheduleOnly: boolean,
+  liveness: boolean,
+  preemptions: number | undefined,
+  opts: LivenessOptions,
+): Promise<Checked1> {
+  const product = scheduleProduct(run.model, schedule, { scheduleOnly });
+  const explore = <S, A>(m: Model<S, A>) =>
+    liveness ? checkLivenessAsync(m, opts) : searchAsync(m, opts);
+  let found: SearchResult<unknown>;
+  if (preemptions === undefined) {
+    found = unwrapScheduled(await explore(product.model));
+  } else {
+    const bounded = preemptionBounded(product.model, preemptions);
+    found = unwrapScheduled(unwrapBounded(await explore(bounded.model), bounded.cut()));
+  }
+  // Only a complete search that found nothing can say that no run follows the schedule.
+  const infeasible = found.verdict === "holds" ? product.infeasibility() : null;
+  return { result: found, infeasible };
+}
+
 /** One run's search: liveness or not, within a preemption bound or not, in parallel or not. */
 async function checkOne(
   run: ModelRun,
@@ -167,13 +207,96 @@ async function checkOne(
   return unwrapBounded(await explore(bounded.model), bounded.cut());
 }
 
-/** The exit status: 130/143 when a signal stopped the search, else by verdict. */
+/** The exit status: 130/143 when a signal stopped the search, else by verdict (4: infeasible). */
 function exitStatus(reports: readonly RunReport[]): number {
   const signal = stopSignal();
   if (signal && reports.some((r) => r.result.incompleteReason === "interrupted")) {
     return SIGNAL_EXIT[signal];
   }
-  return exitStatusFor(reports.map((r) => r.result.verdict));
+  const status = exitStatusFor(reports.map((r) => r.result.verdict));
+  if (status !== 1 && reports.some((r) => r.infeasible)) return EXIT_INFEASIBLE;
+  return status;
+}
+
+/**
+ * The runs for the command line under a schedule: the schedule's header
+ * gives the parameters the command line leaves out (a parameter given on
+ * both must agree: checked per run by compileSchedule).
+ */
+function scheduledRuns(
+  args: { [param: string]: unknown },
+  entry: ModelEntry,
+  schedule: Schedule,
+): ModelRun[] {
+  const fromHeader: Record<string, string> = {};
+  for (const p of schedule.model.params) {
+    if (!entry.parameters.some((spec) => spec.name === p.key)) {
+      const valid = entry.parameters.map((spec) => spec.name).join(", ") || "none";
+      throw new ScheduleError(
+        `${schedule.source}:${p.line}:${p.column}: ${entry.name} has no parameter '${p.key}'; valid: ${valid}`,
+      );
+    }
+    fromHeader[p.key] = p.value;
+  }
+  const raw: RawParams = { ...fromHeader, ...rawParameters(entry, args) };
+  return configureAll(entry, raw);
+}
+
+/** The runs' schedules, checked against each run (model, parameters, threads, step names). */
+function compileFor(
+  entry: ModelEntry,
+  runs: readonly ModelRun[],
+  schedule: Schedule,
+): CompiledSchedule[] {
+  return runs.map((run) =>
+    compileSchedule(schedule, {
+      model: entry.name,
+      raw: run.raw,
+      threads: run.model.threads,
+      ...(run.catalogue ? { catalogue: run.catalogue } : {}),
+    }),
+  );
+}
+
+/** The property flags that check a table back: exactly the violated property. */
+function checkBackFlags(property: string | null): string {
+  if (property === null || property === "deadlock") return "--invariants none";
+  return `--property ${/[()]/.test(property) ? `'${property}'` : property}`;
+}
+
+/** `--format table`: the first counterexample as a schedule file (the rest as comments). */
+function tableReport(entry: ModelEntry, reports: readonly RunReport[]): string {
+  const summary = summaryTable(reports).split("\n");
+  const infeasible = reports.flatMap((r) =>
+    r.infeasible ? [`${r.run.title}: infeasible: ${r.infeasible}`] : [],
+  );
+  const withTrace = reports.filter((r) => r.result.trace);
+  const first = withTrace[0];
+  if (!first) {
+    return `${[...summary, ...infeasible, "no counterexample: no table"].map((l) => `# ${l}`).join("\n")}\n`;
+  }
+  const trace = first.result.trace!;
+  const what =
+    first.result.verdict === "deadlock" ? "deadlock" : `${first.result.property} violated`;
+  const kind = trace.loopStart === undefined ? "counterexample" : "lasso";
+  const notes = [
+    ...summary,
+    ...infeasible,
+    "",
+    `${first.run.title}: ${what}, ${kind} of ${trace.steps.length} steps`,
+    `check it back: swapcheck check --schedule FILE ${checkBackFlags(first.result.property)}`,
+    ...(withTrace.length > 1
+      ? [`${withTrace.length - 1} other counterexample(s) not shown: choose one with --property`]
+      : []),
+  ];
+  return raceTable({
+    model: entry.name,
+    raw: first.run.raw,
+    threads: first.run.model.threads,
+    steps: trace.steps,
+    ...(trace.loopStart !== undefined ? { loopStart: trace.loopStart } : {}),
+    notes,
+  });
 }
 
 export async function runCheck(
@@ -186,7 +309,31 @@ export async function runCheck(
     throw new ParameterError(`unknown fairness '${fairness}'; valid: weak, none`);
   }
   const fair: Fairness = fairness;
-  const { runs, liveness } = selectProperties(resolveRuns(args, entry), {
+  const format = args.format;
+  if (format !== "text" && format !== "table") {
+    throw new ParameterError(`unknown --format '${format}'; valid: text, table`);
+  }
+  if (format === "table" && (args.json || args.quiet || args["full-states"])) {
+    throw new ParameterError(
+      "--format table prints only the table: drop --json, --quiet, --full-states",
+    );
+  }
+  if (args["schedule-only"] && args.schedule === undefined) {
+    throw new ParameterError("--schedule-only needs --schedule FILE");
+  }
+  const schedule = args.schedule === undefined ? null : loadSchedule(args.schedule);
+  if (schedule) {
+    const clash = [
+      args.por && "--por (the schedule reads every step: no step is invisible to it)",
+      args.workers > 1 && "--workers",
+      args.symmetry === "on" && "--symmetry on (the schedule names each thread)",
+    ].filter(Boolean);
+    if (clash.length > 0) {
+      throw new ParameterError(`--schedule cannot be combined with ${clash.join(", ")}`);
+    }
+  }
+  const allRuns = schedule ? scheduledRuns(args, entry, schedule) : resolveRuns(args, entry);
+  const { runs, liveness } = selectProperties(allRuns, {
     invariants: args.invariants,
     property: args.property,
     liveness: args.liveness,
@@ -246,6 +393,7 @@ export async function runCheck(
     checkedBy(r.model, { liveness, deadlock: args.deadlock, fairness: fair }),
   );
   requireSomethingChecked(checked);
+  const compiled = schedule ? compileFor(entry, runs, schedule) : null;
   const options = {
     fewestSwitches: args["fewest-switches"],
     maxStates: bound("max-states", args["max-states"], { whole: true }),
@@ -263,7 +411,7 @@ export async function runCheck(
     workers > 1 ? { workers, entry, shared: entry.shareWithWorkers?.() ?? null } : null;
   const showProgress = !args.quiet && (args.progress ?? io.stderrIsTTY);
   // The header first, so that a pipe shows what is being checked before the search ends.
-  if (!args.json) io.out(`${summaryHeader(entry.name, runs, checked)}\n`);
+  if (!args.json && format === "text") io.out(`${summaryHeader(entry.name, runs, checked)}\n`);
   const reports: RunReport[] = [];
   for (const [i, run] of runs.entries()) {
     // With --liveness, every violated property gets its own shortest
@@ -273,11 +421,32 @@ export async function runCheck(
     for (;;) {
       const progress = progressLine(io, showProgress, run.title);
       const opts = { ...options, onProgress: progress.onProgress };
-      const result = await checkOne(remaining, liveness, preemptions, opts, parallel);
+      const { result, infeasible } = compiled
+        ? await checkScheduled(
+            remaining,
+            compiled[i]!,
+            args["schedule-only"],
+            liveness,
+            preemptions,
+            opts,
+          )
+        : {
+            result: await checkOne(remaining, liveness, preemptions, opts, parallel),
+            infeasible: null,
+          };
       progress.done();
-      // After the violations, what is left holding is not a verdict on the run.
+      // After the violations, what is left holding is not a verdict on the run
+      // (unless no run follows the schedule: that is said).
       const after = remaining !== run && result.verdict === "holds";
-      if (!after) reports.push({ modelName: entry.name, run, result, checked: checked[i]! });
+      if (!after || infeasible) {
+        reports.push({
+          modelName: entry.name,
+          run,
+          result,
+          checked: checked[i]!,
+          ...(infeasible ? { infeasible } : {}),
+        });
+      }
       const left = remaining.model.properties.filter((p) => p.name !== result.property);
       if (!liveness || result.verdict !== "violated" || stopSignal()) break;
       if (!left.some((p) => p.kind !== "sometimes")) break;
@@ -298,7 +467,13 @@ export async function runCheck(
     header: false,
     mode: { liveness, fairness, deadlock: args.deadlock, bounds, partialOrder: args.por },
   };
-  io.out(args.json ? reportJson(reports) : reportText(reports, textOptions));
+  io.out(
+    args.json
+      ? reportJson(reports)
+      : format === "table"
+        ? tableReport(entry, reports)
+        : reportText(reports, textOptions),
+  );
   if (traceOut !== undefined) writeTrace(entry, reports, traceOut, args.force, io);
   if (args.html !== undefined) {
     const runsWithResults = reports.map((r) => ({
@@ -428,6 +603,24 @@ export function checkCommand(
           default: false,
           describe:
             "partial-order reduction (ample sets, invariants only); counterexamples stay shortest",
+        })
+        .option("schedule", {
+          type: "string",
+          requiresArg: true,
+          describe:
+            "explore only the interleavings that follow this race table (docs/schedules.md); exit 4 when none does",
+        })
+        .option("schedule-only", {
+          type: "boolean",
+          default: false,
+          describe: "with --schedule: after the last row only threads with '...' there run on",
+        })
+        .option("format", {
+          type: "string",
+          default: "text",
+          requiresArg: true,
+          describe:
+            "text (swimlanes) or table: the first counterexample as a race table, itself a schedule file",
         })
         .option("fewest-switches", {
           type: "boolean",
