@@ -30,7 +30,7 @@ import { progressLine } from "../progress.js";
 import { htmlReport } from "../report/html.js";
 import { type RunReport, reportJson } from "../report/json.js";
 import { raceTable } from "../report/table.js";
-import { reportText, summaryHeader, summaryTable } from "../report/text.js";
+import { reportText, summaryHeader } from "../report/text.js";
 import { selectProperties } from "../select-properties.js";
 import { traceFileText, traceToFile, traceVariables } from "../trace-file.js";
 import { withTraceOptions } from "../trace-options.js";
@@ -266,7 +266,11 @@ function checkBackFlags(property: string | null): string {
 
 /** `--format table`: the first counterexample as a schedule file (the rest as comments). */
 function tableReport(entry: ModelEntry, reports: readonly RunReport[]): string {
-  const summary = summaryTable(reports).split("\n");
+  const summary = reports.map((r) => {
+    const v = r.result.verdict;
+    const length = r.result.trace ? `, ${r.result.trace.steps.length} steps` : "";
+    return `${r.run.title}: ${r.infeasible ? "infeasible" : v}${r.result.property ? ` ${r.result.property}` : ""}${length}`;
+  });
   const infeasible = reports.flatMap((r) =>
     r.infeasible ? [`${r.run.title}: infeasible: ${r.infeasible}`] : [],
   );

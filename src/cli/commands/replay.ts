@@ -20,6 +20,7 @@ import { ParameterError } from "../../params.js";
 import { checkedText } from "../checked.js";
 import { EXIT_OK, EXIT_VIOLATION } from "../exit-status.js";
 import { type Io, outputWidth } from "../io.js";
+import { raceTable } from "../report/table.js";
 import { traceText } from "../report/text.js";
 import { parseTraceFile, type TraceFile, traceVariables } from "../trace-file.js";
 
@@ -28,6 +29,8 @@ export interface ReplayArgs {
   json: boolean;
   "full-states": boolean;
   color: boolean;
+  /** `text` (swimlane) or `table` (a race table, itself a schedule file: docs/schedules.md). */
+  format?: string;
 }
 
 function readTrace(path: string): TraceFile {
@@ -178,10 +181,43 @@ export function runReplay(args: ReplayArgs, io: Io): number {
     throw new ParameterError(`${args.file}: the parameters select ${runs.length} runs, not one`);
   const run = runs[0]!;
   const model = run.model;
+  const format = args.format ?? "text";
+  if (format !== "text" && format !== "table") {
+    throw new ParameterError(`unknown --format '${format}'; valid: text, table`);
+  }
+  if (format === "table" && (args.json || args["full-states"])) {
+    throw new ParameterError("--format table prints only the table: drop --json, --full-states");
+  }
   const trace = replayTrace(args.file, file, model);
   const judged = judge(file, model, trace);
   const { verdict, property } = judged;
-  if (args.json) {
+  if (format === "table") {
+    const what =
+      verdict === "holds"
+        ? "every property checked holds at the end"
+        : verdict === "deadlock"
+          ? "deadlock"
+          : `${property} violated`;
+    const back =
+      property === null || property === "deadlock"
+        ? "--invariants none"
+        : `--property ${/[()]/.test(property) ? `'${property}'` : property}`;
+    io.out(
+      raceTable({
+        model: meta.model,
+        raw: run.raw,
+        threads: model.threads,
+        steps: trace.steps,
+        ...(trace.loopStart !== undefined ? { loopStart: trace.loopStart } : {}),
+        notes: [
+          `${args.file}: ${trace.steps.length} steps replay on ${meta.model} (${run.title}): ${what}`,
+          ...(verdict === "holds"
+            ? []
+            : [`check it back: swapcheck check --schedule FILE ${back}`]),
+        ],
+      }),
+    );
+  } else if (args.json) {
     io.out(
       `${JSON.stringify({ file: args.file, replayed: true, verdict, property, length: trace.steps.length, ...(meta.checked ? { checked: meta.checked } : {}) })}\n`,
     );
@@ -221,6 +257,13 @@ export function replayCommand(
         .positional("file", { type: "string", describe: "the trace file", demandOption: true })
         .option("json", { type: "boolean", default: false, describe: "print one JSON document" })
         .option("full-states", { type: "boolean", default: false, describe: "print whole states" })
+        .option("format", {
+          type: "string",
+          default: "text",
+          requiresArg: true,
+          describe:
+            "text (swimlane) or table: a race table, itself a schedule file (check --schedule)",
+        })
         .option("color", {
           type: "boolean",
           describe:

@@ -84,6 +84,22 @@ function columnStarts(
   }
 }
 
+/** Words into lines of at most `width` columns (a longer word keeps a line of its own). */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ").filter((w) => w !== "")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `  ${word}`;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
 function placeAt(line: string, x: number, text: string): string {
   const padded = line.length < x ? line + " ".repeat(x - line.length) : `${line} `;
   return padded + text;
@@ -98,7 +114,10 @@ export function raceTable(t: RaceTable, width = 80): string {
   );
   const starts = columnStarts(threads, longest, width);
   const out: string[] = [];
-  for (const n of t.notes ?? []) out.push(n === "" ? "#" : `# ${n}`);
+  for (const n of t.notes ?? []) {
+    if (n === "") out.push("#");
+    else for (const l of wrapWords(n, width - 2)) out.push(`# ${l}`);
+  }
   out.push(...headerLines(t.model, t.raw, width));
   out.push("");
   let head = "";
