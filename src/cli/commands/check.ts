@@ -228,8 +228,14 @@ function scheduledRuns(
   entry: ModelEntry,
   schedule: Schedule,
 ): ModelRun[] {
+  const header = schedule.model;
+  if (header.name !== entry.name) {
+    throw new ScheduleError(
+      `${schedule.source}:${header.line}:${header.column}: the schedule is for model ${header.name}, this run is of ${entry.name} (add --model ${header.name})`,
+    );
+  }
   const fromHeader: Record<string, string> = {};
-  for (const p of schedule.model.params) {
+  for (const p of header.params) {
     if (!entry.parameters.some((spec) => spec.name === p.key)) {
       const valid = entry.parameters.map((spec) => spec.name).join(", ") || "none";
       throw new ScheduleError(
