@@ -208,3 +208,13 @@ describe("--format table", () => {
     expect(back.trace!.length).toBe(recorded.states.length - 1);
   });
 });
+
+describe("docs/schedules.md", () => {
+  it("shows the example file as it is (comments and blank lines aside)", () => {
+    const doc = readFileSync("docs/schedules.md", "utf8");
+    const block = /## An example[\s\S]*?```\n([\s\S]*?)```/.exec(doc)![1]!;
+    const table = (text: string) =>
+      text.split("\n").filter((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
+    expect(table(block)).toEqual(table(readFileSync(EXAMPLE, "utf8")));
+  });
+});
