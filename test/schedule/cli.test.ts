@@ -103,6 +103,27 @@ describe("infeasible schedules", () => {
     expect(runsOf(j.stdout)[0]).toMatchObject({ verdict: "infeasible" });
   });
 
+  it("says what the row's thread could do instead, or which constraint holds it back", async () => {
+    const skip = file(
+      "skip.schedule",
+      "model migrate-swapcache\n    reclaim\n1   folio_trylock\n2   pageout\n",
+    );
+    const r = await runCli("check", "--variant", "head-only", "--schedule", skip);
+    expect(r.status).toBe(4);
+    expect(r.stdout).toContain(
+      `infeasible: row 2 (${skip}:4) never happens: in the 1 reached state where row 2 is next, reclaim:pageout is never enabled: reclaim could only take add_to_swap`,
+    );
+    const held = file(
+      "held.schedule",
+      "model migrate-swapcache\nmigrate:folio_isolate_lru < reclaim:folio_trylock\n    reclaim\n1   folio_trylock\n",
+    );
+    const h = await runCli("check", "--variant", "head-only", "--schedule", held);
+    expect(h.status).toBe(4);
+    expect(h.stdout).toContain(
+      "reclaim:folio_trylock waits for migrate:folio_isolate_lru (the constraint on line 2)",
+    );
+  });
+
   it("names a constraint that is never met", async () => {
     const path = file(
       "never.schedule",
