@@ -444,7 +444,7 @@ async function simulateShard(
     writeOutputFile("--out", args.out, json, args.force);
     io.err(
       `swapcheck: shard ${shard.index}/${shard.count}: ${indices.length} of ${settings.runs} run(s) ` +
-        `of ${configs.length} configuration(s) written to ${args.out}\n`,
+        `of each of ${configs.length} configuration(s) written to ${args.out}\n`,
     );
   }
   // The verdict is the merge's: a shard that ran its slice succeeded.
