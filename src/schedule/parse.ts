@@ -195,7 +195,13 @@ export function parseSchedule(source: string, text: string): Schedule {
     if (columns === null) {
       const names: Column[] = [];
       for (const t of toks) {
-        if (!NAME.test(t.text)) fail(source, at(t), `'${t.text}' is not a thread name`);
+        if (!NAME.test(t.text)) {
+          fail(
+            source,
+            at(t),
+            `'${t.text}' is not a thread name (the table's first line names its threads, e.g. '    reclaim   migrate')`,
+          );
+        }
         if (names.some((c) => c.thread === t.text)) {
           fail(source, at(t), `thread '${t.text}' has two columns`);
         }
