@@ -86,6 +86,53 @@ describe("the seed's race as a schedule (examples/rfc-2023-11-stall.schedule)", 
   });
 });
 
+describe("--schedule-only", () => {
+  it("ends the runs with the table: no thread runs on, so no stall after it", async () => {
+    const r = await runCli(
+      "check",
+      "--variant",
+      "head-only",
+      "--property",
+      "lookup-progress",
+      "--schedule",
+      EXAMPLE,
+      "--schedule-only",
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/head-only\s+anon-swap\s+holds/);
+  });
+
+  it("lets the threads with '...' after the last row run on: swapin1 alone spins", async () => {
+    const text = `${readFileSync(EXAMPLE, "utf8")}${" ".repeat(62)}...\n`;
+    const path = file("spin.schedule", text);
+    const r = await runCli(
+      "check",
+      "--variant",
+      "head-only",
+      "--property",
+      "lookup-progress",
+      "--schedule",
+      path,
+      "--schedule-only",
+      "--json",
+    );
+    expect(r.status).toBe(1);
+    const run = runsOf(r.stdout)[0]!;
+    expect(run.property).toBe("lookup-progress(swapin1)");
+    const schedule = compileFor(
+      oneRun("migrate-swapcache", { variant: "head-only" }),
+      "migrate-swapcache",
+      text,
+    );
+    expect(schedule.endFree).toEqual(new Set(["swapin1"]));
+    const steps = run.trace!.steps.map((s) => ({ thread: s.thread, name: s.step }));
+    expect(follow(steps, schedule, true)).not.toHaveProperty("bad");
+    expect(new Set(steps.slice(run.trace!.loopStart!).map((s) => s.thread))).toEqual(
+      new Set(["swapin1"]),
+    );
+  });
+});
+
 describe("infeasible schedules", () => {
   it("says which row never happens and why, exit 4", async () => {
     const path = file(
