@@ -49,8 +49,9 @@ interface ScheduledAction<A> {
 interface Frontier {
   /** The furthest row index reached (never rows.length: then the schedule was complete). */
   row: number;
-  /** States expanded with this row next. */
+  /** States expanded with this row next (distinct: a state may be expanded more than once). */
   states: number;
+  readonly keys: Set<string>;
   /** Per cell of the row: the names of the steps its thread could take there. */
   readonly could: Map<number, Set<string>>;
   /** Per cell: how often the thread had no step at all. */
@@ -92,6 +93,7 @@ export function scheduleProduct<S, A>(
   const frontier: Frontier = {
     row: -1,
     states: 0,
+    keys: new Set(),
     could: new Map(),
     stuck: new Map(),
     withheld: new Map(),
@@ -102,10 +104,14 @@ export function scheduleProduct<S, A>(
     if (p.row > frontier.row) {
       frontier.row = p.row;
       frontier.states = 0;
+      frontier.keys.clear();
       frontier.could.clear();
       frontier.stuck.clear();
       frontier.withheld.clear();
     }
+    const key = `${Array.from(inner.encode(p.state)).join(",")}/${p.done}/${p.seen}`;
+    if (frontier.keys.has(key)) return;
+    frontier.keys.add(key);
     frontier.states++;
     const row = rows[p.row]!;
     row.cells.forEach((cell, i) => {
