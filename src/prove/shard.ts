@@ -3,13 +3,25 @@
  * machines, each writing its slice as JSON, then merged into the report the
  * unsharded run gives.
  *
- * Slices. Shard i of N (1-based) takes the items k (0-based, in the order
- * the unsharded run takes them) with k mod N = i - 1: round robin. It is
- * deterministic (nothing but the item order, which the parameters fix), every
- * item is in exactly one slice, and it balances the matrix: its cells come
- * configuration by configuration (order, chunk shift), each with every
- * variant and mapping, so each shard gets a share of the costly large orders
- * rather than all of them. With more shards than items, some slices are empty.
+ * Slices. Simulation runs: shard i of N (1-based) takes the runs k
+ * (0-based, in the order the unsharded simulation takes them) with
+ * k mod N = i - 1: round robin (`shardIndices`).
+ *
+ * Proof cells (`shardCells`) are dealt out by witness group: the cells
+ * whose vacuity witness is one baseline search (same configuration but for
+ * the fix) stay together, so that no two shards repeat that search (it
+ * costs about as much as the cells it serves). The groups, in the order
+ * the matrix has them, are dealt round robin with a rotation: group
+ * g = rN + p goes to shard (p + r) mod N + 1, so a shard does not get the
+ * same mapping (the same place in every configuration) each time, and
+ * every shard gets one group of every N, hence some of the costly large
+ * orders. With fewer groups than shards, cells are dealt round robin one by
+ * one instead (parallelism first; shards then repeat baseline searches).
+ * Both are deterministic (nothing but the matrix's order, which the
+ * parameters fix), every cell is in exactly one slice, and with more shards
+ * than cells some slices are empty. No cell is weighted by a cost
+ * estimate: state counts move with the model, so an estimate would be a
+ * guess.
  *
  * Shard files. Every file carries what a merge checks before trusting it:
  * the tool's version, the model and its version, the full settings (every
@@ -65,6 +77,39 @@ export function shardIndices(total: number, spec: ShardSpec): number[] {
   const out: number[] = [];
   for (let k = spec.index - 1; k < total; k += spec.count) out.push(k);
   return out;
+}
+
+/**
+ * The cells of shard `spec`, in matrix order, given each cell's witness
+ * group (`witnessGroups`): see the comment at the top.
+ */
+export function shardCells(groups: readonly string[], spec: ShardSpec): number[] {
+  const order = new Map<string, number>();
+  for (const g of groups) if (!order.has(g)) order.set(g, order.size);
+  if (order.size < spec.count) return shardIndices(groups.length, spec);
+  const n = spec.count;
+  const shardOfGroup = (g: number) => (((g % n) + Math.floor(g / n)) % n) + 1;
+  const out: number[] = [];
+  groups.forEach((g, k) => {
+    if (shardOfGroup(order.get(g)!) === spec.index) out.push(k);
+  });
+  return out;
+}
+
+/**
+ * Each run's witness group: its parameters with the fix replaced by the
+ * baseline (the search `proveRuns` shares between the cells that need it);
+ * a run without a fix parameter is a group of its own.
+ */
+export function witnessGroups(
+  runs: readonly Pick<ModelRun, "raw" | "fixParameter">[],
+  fixParameter: string | undefined,
+  baseline: string,
+): string[] {
+  return runs.map((run, k) => {
+    const fix = run.fixParameter ?? fixParameter;
+    return fix === undefined ? `cell ${k}` : canonicalJson({ ...run.raw, [fix]: baseline });
+  });
 }
 
 /** JSON with object keys sorted: equal settings give equal text whatever their key order. */
@@ -491,13 +536,14 @@ export function cellFromRecord(r: CellRecord, run: ModelRun, checked: Checked): 
 export function mergeCells(
   shards: readonly ShardFile[],
   runs: readonly ModelRun[],
+  groups: readonly string[],
   checked: readonly Checked[],
 ): CellReport[] {
   const cells: (CellReport | undefined)[] = new Array(runs.length);
   for (const s of shards) {
     const f = new Fields(s.path, "");
     const records = f.array(s.doc, "cells").map((o, i) => readCellRecord(s.path, o, i));
-    const want = shardIndices(runs.length, s.header.shard);
+    const want = shardCells(groups, s.header.shard);
     const got = records.map((r) => r.index);
     if (got.length !== want.length || got.some((k, i) => k !== want[i])) {
       f.fail(

@@ -93,6 +93,26 @@ describe("prove --merge gives the unsharded report", () => {
     expect(maskText(reversed.stdout)).toBe(maskText(want.text.stdout));
   });
 
+  it("two witness groups (mappings): N = 2 gives each shard one group, N = 3 deals cells", async () => {
+    const params = [...SMALL.slice(0, -1), "anon-swap,legacy-pagecache"];
+    const want = await unsharded(params);
+    const two = await shards(params, 2);
+    const indices = (file: string) =>
+      JSON.parse(readFileSync(file, "utf8")).cells.map((c: { index: number }) => c.index);
+    expect(indices(two[0]!)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(indices(two[1]!)).toEqual([6, 7, 8, 9, 10, 11]);
+    const expectMerged = async (files: string[]) => {
+      const got = await merged(files);
+      expect(got.text.status).toBe(want.text.status);
+      expect(maskText(got.text.stdout)).toBe(maskText(want.text.stdout));
+      expect(maskJson(got.json.stdout)).toEqual(maskJson(want.json.stdout));
+    };
+    await expectMerged(two);
+    const three = await shards(params, 3);
+    expect(indices(three[0]!)).toEqual([0, 3, 6, 9]);
+    await expectMerged(three);
+  });
+
   it("cells without a witness and the baseline's own cell carry over", async () => {
     // A fixed variant as the baseline: it holds, so no cell has a witness.
     const params = [...SMALL, "--baseline", "per-page"];

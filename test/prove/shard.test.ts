@@ -14,8 +14,10 @@ import {
   cellRecord,
   matrixDigest,
   parseShard,
+  shardCells,
   shardIndices,
   shardOf,
+  witnessGroups,
 } from "../../src/prove/shard.js";
 
 describe("parseShard", () => {
@@ -60,6 +62,75 @@ describe("shardIndices", () => {
         expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
       }
     }
+  });
+});
+
+describe("shardCells", () => {
+  /** `groups` groups of `size` cells each, group-major (as a matrix of configurations × variants). */
+  const matrix = (groups: number, size: number) =>
+    Array.from({ length: groups * size }, (_, k) => `g${Math.floor(k / size)}`);
+
+  it("keeps a witness group in one shard, groups dealt with a rotation", () => {
+    const groups = matrix(8, 3);
+    const slices = [1, 2, 3, 4].map((index) => shardCells(groups, { index, count: 4 }));
+    // Round 0 (groups 0..3) goes to shards 1..4, round 1 (groups 4..7) to shards 2, 3, 4, 1.
+    expect(slices.map((s) => [...new Set(s.map((k) => groups[k]))])).toEqual([
+      ["g0", "g7"],
+      ["g1", "g4"],
+      ["g2", "g5"],
+      ["g3", "g6"],
+    ]);
+    expect(slices[0]).toEqual([0, 1, 2, 21, 22, 23]);
+  });
+
+  it("deals cells one by one when there are fewer groups than shards", () => {
+    const groups = matrix(2, 6);
+    expect(shardCells(groups, { index: 2, count: 3 })).toEqual(
+      shardIndices(12, { index: 2, count: 3 }),
+    );
+    expect(shardCells(groups, { index: 2, count: 2 })).toEqual([6, 7, 8, 9, 10, 11]);
+  });
+
+  it("is a deterministic partition, group counts within one of each other", () => {
+    for (const [g, size] of [
+      [1, 6],
+      [4, 6],
+      [24, 6],
+      [5, 1],
+      [7, 3],
+    ] as const) {
+      const groups = matrix(g, size);
+      for (const count of [1, 2, 3, 4, 5, 9, 50]) {
+        const seen = new Array<number>(groups.length).fill(0);
+        const groupCounts: number[] = [];
+        for (let index = 1; index <= count; index++) {
+          const slice = shardCells(groups, { index, count });
+          expect(shardCells(groups, { index, count })).toEqual(slice);
+          expect([...slice].sort((a, b) => a - b)).toEqual(slice);
+          for (const k of slice) seen[k]!++;
+          groupCounts.push(new Set(slice.map((k) => groups[k])).size);
+        }
+        expect(seen.every((n) => n === 1)).toBe(true);
+        if (g >= count) {
+          expect(Math.max(...groupCounts) - Math.min(...groupCounts)).toBeLessThanOrEqual(1);
+          expect(groupCounts.reduce((a, b) => a + b, 0)).toBe(g);
+        }
+      }
+    }
+  });
+
+  it("a witness group is the configuration with the baseline for the fix", () => {
+    const runs = [
+      { raw: { variant: "fix", order: "1" }, fixParameter: "variant" },
+      { raw: { variant: "bug", order: "1" }, fixParameter: "variant" },
+      { raw: { variant: "fix", order: "2" }, fixParameter: "variant" },
+      { raw: { order: "2" } },
+    ];
+    const groups = witnessGroups(runs, undefined, "bug");
+    expect(groups[0]).toBe(groups[1]);
+    expect(groups[2]).not.toBe(groups[0]);
+    expect(groups[3]).toBe("cell 3");
+    expect(witnessGroups(runs, "variant", "bug")[3]).toBe(groups[2]);
   });
 });
 
@@ -120,7 +191,7 @@ describe("a slice's cells are the matrix's", () => {
     const runs = configs.flatMap((r) => entry.configure(r));
     for (const count of [1, 2, 3, 5]) {
       for (let index = 1; index <= count; index++) {
-        const slice = shardIndices(runs.length, { index, count });
+        const slice = shardCells(witnessGroups(runs, "variant", "bug"), { index, count });
         const cells = await proveRuns(
           entry,
           slice.map((k) => runs[k]!),

@@ -34,7 +34,8 @@ import {
   parseShard,
   readShards,
   type ShardFile,
-  shardIndices,
+  shardCells,
+  witnessGroups,
 } from "../../prove/shard.js";
 import { type Checked, checkedBy, isLiveness, requireSomethingChecked } from "../checked.js";
 import { SIGNAL_EXIT, stopSignal } from "../interrupt.js";
@@ -260,7 +261,8 @@ export async function runProve(
   const showProgress = args.progress ?? io.stderrIsTTY;
   const options = searchOptions(settings, fairness, io, showProgress);
   if (shard !== null) {
-    const indices = shardIndices(runs.length, shard);
+    const groups = witnessGroups(runs, proofOf(entry).fixParameter, settings.baseline);
+    const indices = shardCells(groups, shard);
     const cells = await proveRuns(
       entry,
       indices.map((k) => runs[k]!),
@@ -365,7 +367,8 @@ async function mergeProve(args: ProveArgs, io: Io): Promise<number> {
     );
   }
   if (args.md !== undefined) checkWritable("--md", args.md, args.force);
-  const cells = mergeCells(shards, runs, checked);
+  const groups = witnessGroups(runs, proofOf(entry).fixParameter, settings.baseline);
+  const cells = mergeCells(shards, runs, groups, checked);
   if (!args.json) printHeader(io, entry, runs, checked);
   return report(entry, settings, cells, args, io);
 }
@@ -416,7 +419,7 @@ export function proveCommand(
           type: "string",
           requiresArg: true,
           describe:
-            "i/N: prove only the i-th of N slices of the matrix (cells i, i+N, …) and write them as JSON for --merge",
+            "i/N: prove only the i-th of N slices of the matrix and write its cells as JSON for --merge",
         })
         .option("out", {
           type: "string",
