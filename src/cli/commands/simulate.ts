@@ -323,8 +323,8 @@ export async function runSimulate(
     );
   }
   const settings = settingsOf(entry, args);
-  const { configs, checked } = prepare(entry, settings);
   const maxSeconds = bound("max-seconds", args["max-seconds"]);
+  const { configs, checked } = prepare(entry, settings);
   if (traceOut !== undefined) checkWritable("--trace-out", traceOut, args.force);
   if (args.out !== undefined) checkWritable("--out", args.out, args.force);
   if (shard !== null) return simulateShard(entry, configs, settings, shard, args, io);
