@@ -4,9 +4,11 @@
  * only timings differ), whatever N; a missing, duplicated or mismatched
  * slice and bad input are one line, exit 2.
  */
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type CliRun, expectBadInput, runCli } from "./run-cli.js";
 
@@ -209,6 +211,11 @@ describe("a merge refuses what is not the N slices of one run (one line, exit 2)
       await runCli("prove", "--merge", older),
       /written by swapcheck 0\.0\.1, this is .*; run every shard and the merge with one version/,
     );
+    const example = await shards(["--model", "example", "--variant", "all"], 3);
+    expectBadInput(
+      await runCli("prove", "--merge", a!, example[1]!, c!),
+      /does not match .*: model example vs migrate-swapcache/,
+    );
     const model = edited(b!, (d) => {
       d.modelVersion = 99;
     });
@@ -304,5 +311,35 @@ describe("bad --shard, --out and --merge options (one line, exit 2)", () => {
     expect(r.status).toBe(0);
     expect(JSON.parse(readFileSync(file, "utf8")).shard).toEqual({ index: 1, count: 6 });
     expect(existsSync(file)).toBe(true);
+  });
+});
+
+describe("a signal stops a shard without writing its file", () => {
+  // The built CLI (npm test builds first), as test/cli/bounds-and-signals.test.ts runs it.
+  const CLI = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
+
+  it.each([
+    [
+      "prove",
+      ["--variant", "swapcache-check", "--order", "5", "--swapins", "4", "--mapping", "anon-swap"],
+    ],
+    ["simulate", ["--order", "5", "--swapins", "8", "--runs", "1000000", "--seed", "3"]],
+  ])("%s --shard: SIGINT, exit 130, no file", async (command, params) => {
+    const file = fresh(`${command}-interrupted.json`);
+    const child = spawn(
+      process.execPath,
+      [CLI, command, ...params, "--shard", "1/2", "--out", file],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const done = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill("SIGINT");
+    expect(await done).toBe(130);
+    expect(stderr).toContain("SIGINT: stopping the search");
+    expect(existsSync(file)).toBe(false);
   });
 });
