@@ -25,6 +25,7 @@ import {
   parseShard,
   readShards,
   type ShardFile,
+  type ShardHeader,
   type ShardSpec,
   shardIndices,
   shardOf,
@@ -429,19 +430,16 @@ async function simulateShard(
   const signal = stopSignal();
   // An interrupted shard writes nothing: a merge must not mistake it for a whole slice.
   if (signal) return SIGNAL_EXIT[signal];
-  const doc = {
-    ...newShardHeader({
-      kind: "simulate",
-      tool: TOOL_VERSION,
-      model: entry.name,
-      modelVersion: entry.version,
-      settings: { ...settings },
-      matrix: matrixDigest(configs),
-      shard,
-    }),
-    results,
-  };
-  const json = `${JSON.stringify(doc, null, 2)}\n`;
+  const header = newShardHeader({
+    kind: "simulate",
+    tool: TOOL_VERSION,
+    model: entry.name,
+    modelVersion: entry.version,
+    settings: { ...settings },
+    matrix: matrixDigest(configs),
+    shard,
+  });
+  const json = shardJson(header, results);
   if (args.out === undefined) io.out(json);
   else {
     writeOutputFile("--out", args.out, json, args.force);
@@ -452,6 +450,22 @@ async function simulateShard(
   }
   // The verdict is the merge's: a shard that ran its slice succeeded.
   return 0;
+}
+
+/**
+ * A simulate shard as JSON: the header indented, one line per run (a
+ * shard may hold a million runs).
+ */
+function shardJson(header: ShardHeader, results: readonly ShardResult[]): string {
+  const head = JSON.stringify(header, null, 2).slice(0, -2);
+  const result = (r: ShardResult) => {
+    const { runs, ...rest } = r;
+    const fields = JSON.stringify(rest).slice(1, -1);
+    const lines = runs.map((run) => `      ${JSON.stringify(run)}`).join(",\n");
+    return `    {${fields}, "runs": [${runs.length > 0 ? `\n${lines}\n    ` : ""}]}`;
+  };
+  const body = results.map(result).join(",\n");
+  return `${head},\n  "results": [${results.length > 0 ? `\n${body}\n  ` : ""}]\n}\n`;
 }
 
 /** Options a merge takes from the shards, not from its own command line. */
