@@ -443,9 +443,10 @@ async function simulateShard(
   if (args.out === undefined) io.out(json);
   else {
     writeOutputFile("--out", args.out, json, args.force);
+    const taken = results.reduce((n, r) => n + r.runs.length, 0);
     io.err(
-      `swapcheck: shard ${shard.index}/${shard.count}: ${indices.length} of ${settings.runs} run(s) ` +
-        `of each of ${configs.length} configuration(s) written to ${args.out}\n`,
+      `swapcheck: shard ${shard.index}/${shard.count}: ${taken} run(s) of ${configs.length} ` +
+        `configuration(s) (slice: ${indices.length} of ${settings.runs} runs each) written to ${args.out}\n`,
     );
   }
   // The verdict is the merge's: a shard that ran its slice succeeded.
