@@ -175,7 +175,7 @@ export class Fields {
 
   fail(what: string): never {
     throw new ParameterError(
-      `--merge ${this.path}: malformed shard (${this.where ? `${this.where}.` : ""}${what})`,
+      `--merge ${this.path}: malformed shard (${this.where ? `${this.where}: ` : ""}${what})`,
     );
   }
 

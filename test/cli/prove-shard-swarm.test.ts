@@ -4,7 +4,7 @@
  * trace file, exit status), swarm or not, with --keep-going or stopping at
  * the first violation; mismatched slices and bad input are one line, exit 2.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -132,6 +132,16 @@ describe("simulate shards: refusals and bad input (one line, exit 2)", () => {
     expectBadInput(
       await runCli("simulate", "--merge", a!, reseeded[1]!),
       /does not match .*: seed 8 vs 7/,
+    );
+    // A slice taken in part without a reason (a run dropped) would pass for a whole one.
+    const doc = JSON.parse(readFileSync(b!, "utf8"));
+    expect(doc.results[0].runs).toHaveLength(15);
+    doc.results[0].runs.pop();
+    const truncated = fresh("truncated.json");
+    writeFileSync(truncated, JSON.stringify(doc));
+    expectBadInput(
+      await runCli("simulate", "--merge", a!, truncated),
+      /malformed shard \(results\[0\]: 14 of the slice's 15 runs, and it did not stop\)/,
     );
     const proveShard = fresh("prove-shard.json");
     await runCli(

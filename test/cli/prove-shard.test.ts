@@ -268,7 +268,7 @@ describe("a merge refuses what is not the N slices of one run (one line, exit 2)
     });
     expectBadInput(
       await runCli("prove", "--merge", broken, b!, c!),
-      /malformed shard \(cells\[0\]\.status is not one of/,
+      /malformed shard \(cells\[0\]: status is not one of/,
     );
     expectBadInput(await runCli("prove", "--merge"), /--merge needs the shard files/);
   });

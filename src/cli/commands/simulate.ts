@@ -518,6 +518,13 @@ function readResults(
   const slice = shardIndices(settings.runs, s.header.shard);
   const list = top.array(s.doc, "results");
   if (list.length > configs.length) top.fail("more results than configurations");
+  const stoppedAt = list.findIndex((o) => isRecord(o) && o.stopped !== null);
+  if (list.length < configs.length && stoppedAt < 0) {
+    top.fail(
+      `results for ${list.length} of the ${configs.length} configurations, and it did not stop`,
+    );
+  }
+  if (stoppedAt >= 0 && stoppedAt < list.length - 1) top.fail("results go on past a stop");
   return list.map((o, c) => {
     const f = top.at(`results[${c}]`);
     if (!isRecord(o)) return f.fail("is not an object");
@@ -549,12 +556,17 @@ function readResults(
       }
       return run;
     });
-    return {
-      title,
-      runs,
-      stopped: stoppedValue as ShardResult["stopped"],
-      seconds: f.number(o, "seconds"),
-    };
+    const stopped = stoppedValue as ShardResult["stopped"];
+    // A slice taken in part must say why: its first violation (without --keep-going) or a stop.
+    const failed = runs.findIndex((r) => r.verdict !== "ok");
+    if (!settings.keepGoing && failed >= 0 && failed < runs.length - 1) {
+      f.fail(`runs go on past the violation of run ${runs[failed]!.run}`);
+    }
+    const whole = runs.length === slice.length || runs.length === 0;
+    if (!whole && stopped === null && (settings.keepGoing || failed < 0)) {
+      f.fail(`${runs.length} of the slice's ${slice.length} runs, and it did not stop`);
+    }
+    return { title, runs, stopped, seconds: f.number(o, "seconds") };
   });
 }
 
