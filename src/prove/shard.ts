@@ -126,15 +126,23 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** The matrix a shard belongs to: its runs' titles and parameters, in order. */
-export function matrixDigest(runs: readonly Pick<ModelRun, "title" | "raw">[]): {
-  readonly items: number;
-  readonly sha256: string;
-} {
-  return {
-    items: runs.length,
-    sha256: sha256(canonicalJson(runs.map((r) => ({ title: r.title, raw: r.raw })))),
-  };
+/**
+ * The matrix a shard belongs to: its runs in order, each with its title and
+ * parameters and, so that a model changed under an unchanged version is
+ * caught too, its properties and its step catalogue.
+ */
+export function matrixDigest(
+  runs: readonly (Pick<ModelRun, "title" | "raw" | "catalogue"> & {
+    readonly model?: { readonly properties: readonly { readonly name: string }[] };
+  })[],
+): { readonly items: number; readonly sha256: string } {
+  const items = runs.map((r) => ({
+    title: r.title,
+    raw: r.raw,
+    properties: r.model?.properties.map((p) => p.name) ?? [],
+    catalogue: (r.catalogue ?? []).map((c) => `${c.thread}:${c.name}${c.core ? "" : "?"}`),
+  }));
+  return { items: runs.length, sha256: sha256(canonicalJson(items)) };
 }
 
 /** What every shard file starts with; a merge requires every field equal across files. */

@@ -152,6 +152,14 @@ describe("shard headers", () => {
     expect(matrixDigest(runs)).toEqual(digest);
     expect(matrixDigest([...runs].reverse()).sha256).not.toBe(digest.sha256);
     expect(matrixDigest(runs.slice(0, 1)).sha256).not.toBe(digest.sha256);
+    // A model changed under the same version: another property, another step.
+    const withProperty = runs.map((r) => ({ ...r, model: { properties: [{ name: "p" }] } }));
+    expect(matrixDigest(withProperty).sha256).not.toBe(digest.sha256);
+    const withStep = runs.map((r) => ({
+      ...r,
+      catalogue: [{ thread: "t", name: "step", core: true }],
+    }));
+    expect(matrixDigest(withStep).sha256).not.toBe(digest.sha256);
   });
 });
 
