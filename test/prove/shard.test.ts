@@ -7,13 +7,14 @@ import { describe, expect, it } from "vitest";
 import type { ModelEntry, ModelRun } from "../../models/registry.js";
 import { naiveMutexModel, petersonModel } from "../../models/toy/index.js";
 import { ParameterError } from "../../src/params.js";
-import { proveMatrix, proveRuns } from "../../src/prove/matrix.js";
+import { type Cell, proveMatrix, proveRuns } from "../../src/prove/matrix.js";
 import {
   canonicalJson,
   cellFromRecord,
   cellRecord,
   matrixDigest,
   parseShard,
+  readCellRecord,
   shardCells,
   shardIndices,
   shardOf,
@@ -226,5 +227,78 @@ describe("a slice's cells are the matrix's", () => {
         });
       }
     }
+  });
+});
+
+describe("a cell record", () => {
+  it("keeps a lasso's loop, an incomplete reason and a witness through JSON", () => {
+    const run = { title: "t", raw: {}, params: { variant: "v" } } as unknown as ModelRun;
+    const checked = {
+      invariants: ["i"],
+      deadlock: true,
+      liveness: ["l"],
+      fairness: "weak" as const,
+    };
+    const witness = {
+      baseline: "bug",
+      verdict: "violated" as const,
+      property: "i",
+      length: 4,
+      violated: [{ property: "i", length: 4 }],
+    };
+    const cell = (over: Partial<Cell["result"]>): Cell =>
+      ({
+        run,
+        result: {
+          verdict: "violated",
+          property: "l",
+          explanation: null,
+          trace: { steps: [1, 2, 3], loopStart: 1 },
+          incompleteReason: null,
+          stats: {
+            distinctStates: 5,
+            transitions: 7,
+            seconds: 0.25,
+            exact: false,
+            collisionProbability: 1.5e-12,
+          },
+          ...over,
+        },
+        status: "violated",
+        unreachedCore: [],
+        unreachedBranches: ["t:branch"],
+        catalogued: 3,
+        witness,
+        checked,
+      }) as unknown as Cell;
+    const lasso = cellRecord(3, cell({}));
+    const back = readCellRecord("f.json", JSON.parse(JSON.stringify(lasso)), 0);
+    expect(back).toEqual(lasso);
+    expect(cellFromRecord(back, run, checked).result.trace).toEqual({
+      steps: { length: 3 },
+      loopStart: 1,
+    });
+    expect(cellFromRecord(back, run, checked).witness).toEqual(witness);
+    const cut = cellRecord(
+      0,
+      cell({ verdict: "incomplete", trace: null, incompleteReason: "max-states" }),
+    );
+    const again = cellFromRecord(
+      readCellRecord("f.json", JSON.parse(JSON.stringify(cut)), 0),
+      run,
+      checked,
+    );
+    expect(again.result).toMatchObject({
+      verdict: "incomplete",
+      trace: null,
+      incompleteReason: "max-states",
+    });
+    expect(() =>
+      readCellRecord(
+        "f.json",
+        { ...JSON.parse(JSON.stringify(cut)), incompleteReason: "tired" },
+        0,
+      ),
+    ).toThrow(/f\.json: malformed shard \(cells\[0\]: incompleteReason is not a reason\)/);
   });
 });
