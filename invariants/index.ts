@@ -9,6 +9,7 @@ import { dataIntegrity } from "./data-integrity.js";
 import { deleteAssertion } from "./delete-assertion.js";
 import type { KernelInvariant, KernelObject } from "./invariant.js";
 import { kernelBug } from "./kernel-bug.js";
+import { noDataLoss } from "./no-data-loss.js";
 import { noUseAfterFree } from "./no-use-after-free.js";
 import { swapMap } from "./swap-map.js";
 import { xarrayStructure } from "./xarray-structure.js";
@@ -24,6 +25,7 @@ export const KERNEL_INVARIANTS: readonly KernelInvariant[] = [
   cacheIntegrity,
   kernelBug,
   swapMap,
+  noDataLoss,
 ];
 
 /**

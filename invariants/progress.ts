@@ -26,6 +26,19 @@ export function progressProperties<S>(
     const thread = l.thread;
     const suffix = lookups.length > 1 ? `(${thread})` : "";
     const at = (s: S) => view(s).lookups![t]!;
+    const completes: PropertyDecl<S>[] =
+      l.faulting === undefined
+        ? []
+        : [
+            {
+              name: `fault-completes${suffix}`,
+              kind: "always-eventually" as const,
+              description: `${thread}'s fault eventually completes (no endless fault retry).`,
+              reads: reads(thread),
+              holds: (s: S) => !at(s).faulting!(),
+              explain: (s: S) => `${thread}'s fault on ${at(s).where()} never completes`,
+            },
+          ];
     return [
       {
         name: `lookup-progress${suffix}`,
@@ -35,14 +48,7 @@ export function progressProperties<S>(
         holds: (s: S) => !at(s).inRcu(),
         explain: (s: S) => `${thread} stays in the rcu_read_lock section at ${at(s).where()}`,
       },
-      {
-        name: `fault-completes${suffix}`,
-        kind: "always-eventually" as const,
-        description: `${thread}'s fault eventually completes (no endless fault retry).`,
-        reads: reads(thread),
-        holds: (s: S) => !at(s).faulting(),
-        explain: (s: S) => `${thread}'s fault on ${at(s).where()} never completes`,
-      },
+      ...completes,
     ];
   });
 }

@@ -203,6 +203,13 @@ export const PG = {
   dirty: 1 << 3,
   writeback: 1 << 4,
   lru: 1 << 5,
+  /** PG_uptodate: the contents are valid (unuse_pte poisons the PTE of a page that is not). */
+  uptodate: 1 << 6,
+  /**
+   * PageAnonExclusive, kept for the whole folio: an anonymous page only
+   * one process maps (try_to_unmap clears it when the page goes to swap).
+   */
+  anonExclusive: 1 << 7,
 } as const;
 
 export type PageFlag = keyof typeof PG;
@@ -214,6 +221,8 @@ export const MAPPING = {
   anon: 1,
   /** A page-cache folio of the modelled file (shmem or a regular file). */
   file: 2,
+  /** A page-cache folio of some other file (a recycled frame). */
+  otherFile: 3,
 } as const;
 
 export type MappingKind = (typeof MAPPING)[keyof typeof MAPPING];

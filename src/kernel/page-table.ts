@@ -1,21 +1,23 @@
 /**
  * Page-table entries of one process, as plain numbers: none, present
- * (frame, page), a swap entry (offset) or a migration entry (frame, page).
+ * (frame, page), a swap entry (offset), a migration entry (frame, page)
+ * or the poisoned PTE marker (make_poisoned_swp_entry: the data is gone).
  * The page-table lock is implicit: every model step that touches PTEs does
  * so in one atomic step, as the kernel does under the PTL.
  */
 
 export type Pte = number;
 
-const KIND_BITS = 2;
+const KIND_BITS = 3;
 const PAGE_LIMIT = 1 << 10;
 
 export const PTE_NONE: Pte = 0;
 const PRESENT = 1;
 const SWAP = 2;
 const MIGRATION = 3;
+const POISONED = 4;
 
-export type PteKind = "none" | "present" | "swap" | "migration";
+export type PteKind = "none" | "present" | "swap" | "migration" | "poisoned";
 
 export function ptePresent(frame: number, page: number): Pte {
   return ((frame * PAGE_LIMIT + page) << KIND_BITS) | PRESENT;
@@ -31,10 +33,17 @@ export function pteMigration(frame: number, page: number): Pte {
   return ((frame * PAGE_LIMIT + page) << KIND_BITS) | MIGRATION;
 }
 
-const KINDS: readonly PteKind[] = ["none", "present", "swap", "migration"];
+/**
+ * make_poisoned_swp_entry() (v6.6: the PTE_MARKER_POISONED marker): what
+ * unuse_pte and do_swap_page leave where the page could not be read; the
+ * next access gets SIGBUS.
+ */
+export const PTE_POISONED: Pte = POISONED;
+
+const KINDS: readonly PteKind[] = ["none", "present", "swap", "migration", "poisoned"];
 
 export function pteKind(pte: Pte): PteKind {
-  return KINDS[pte & 3]!;
+  return KINDS[pte & 7]!;
 }
 
 /** The frame of a present or migration entry. */
@@ -61,6 +70,8 @@ export function pteDescribe(pte: Pte, frameName: (frame: number) => string): str
       return `${frameName(pteFrame(pte))}[${ptePage(pte)}]`;
     case "swap":
       return `swp(${pteSwapOffset(pte)})`;
+    case "poisoned":
+      return "poisoned";
     default:
       return `migr(${frameName(pteFrame(pte))}[${ptePage(pte)}])`;
   }

@@ -52,8 +52,10 @@ export interface KernelView {
   readonly holds?: readonly (() => readonly Hold[])[];
   /** The swap map, and who holds each slot besides PTEs, if the model has one. */
   readonly swap?: SwapView;
-  /** A kernel BUG the model recorded on its way (VM_BUG_ON, BUG_ON), in one line. */
+  /** A kernel BUG_ON the model recorded on its way (outside the xarray code), in one line. */
   readonly bug?: string | null;
+  /** __delete_from_swap_cache's VM_BUG_ON_PAGE(entry != folio), if the model deletes from the swap cache. */
+  readonly deleteAssertion?: string | null;
   /** The threads that look a folio up in the cache and fault it in. */
   readonly lookups?: readonly LookupView[];
 }
@@ -63,8 +65,8 @@ export interface LookupView {
   readonly thread: string;
   /** Inside the RCU lookup loop (filemap_get_entry under rcu_read_lock). */
   inRcu(): boolean;
-  /** A fault is in progress (started and not completed). */
-  faulting(): boolean;
+  /** A fault is in progress (started and not completed); absent for a lookup that is not a fault. */
+  faulting?(): boolean;
   /** Where it is, in one line (e.g. the slot it spins on). */
   where(): string;
 }
