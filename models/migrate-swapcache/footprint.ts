@@ -24,6 +24,7 @@
  */
 import type { Footprint } from "../../src/engine/index.js";
 import { Migrate, Reclaim, type ScenarioState, type Setup, Shrink, Swapin } from "./state.js";
+import { pteWalks } from "./walks.js";
 
 export const FOLIO_OBJECTS = ["folio:A", "folio:B"] as const;
 
@@ -108,7 +109,11 @@ function reclaimFlow(setup: Setup): Flow<Reclaim> {
   const me = "reclaim";
   const table: Record<Reclaim, [Footprint, Reclaim[]]> = {
     [Reclaim.Trylock]: [fp([me, A]), [Reclaim.AddToSwap, Reclaim.Done]],
-    [Reclaim.AddToSwap]: [fp([me, A, "xa", "swap", "bug"]), [Reclaim.Unmap]],
+    // Reads swapoff's progress: SWP_WRITEOK.
+    [Reclaim.AddToSwap]: [
+      fp([me, A, "xa", "swap", "bug"], ["swapoff"]),
+      [Reclaim.Unmap, Reclaim.Done],
+    ],
     [Reclaim.Unmap]: [fp([me, A, "swap", "bug", ...pteObjects(setup)]), [Reclaim.Pageout]],
     [Reclaim.Pageout]: [fp([me, A]), [Reclaim.AfterPageout]],
     [Reclaim.AfterPageout]: [fp([me, A]), [Reclaim.Free, Reclaim.Done]],
@@ -203,6 +208,15 @@ export function threadFootprints(setup: Setup): Map<string, ThreadFootprints> {
     const whole = shrinkFootprint("reclaim-dst", B);
     const done = (s: ScenarioState) => s.reclaimDst.pc === Shrink.Done;
     out.set("reclaim-dst", {
+      next: (s) => (done(s) ? EMPTY : whole),
+      future: (s) => (done(s) ? EMPTY : whole),
+    });
+  }
+  for (const w of pteWalks(setup)) {
+    // Taken whole until done: a walk visits every PTE and may meet either frame.
+    const whole = fp([w.name, A, B, "xa", "swap", "bug", ...pteObjects(setup)], ["xa_lock"]);
+    const done = (s: ScenarioState) => s[w.name].pc === w.done;
+    out.set(w.name, {
       next: (s) => (done(s) ? EMPTY : whole),
       future: (s) => (done(s) ? EMPTY : whole),
     });

@@ -41,6 +41,7 @@ import {
 } from "./state.js";
 import { SWAPIN_STEPS, swapinSteps } from "./swapin.js";
 import { scenarioVariables } from "./view.js";
+import { pteWalks } from "./walks.js";
 import { WRITEBACK_STEPS, writebackSteps } from "./writeback.js";
 
 type Fields = typeof SCENARIO_STATE.fields;
@@ -87,6 +88,15 @@ function threads(setup: Setup): ThreadDecl<ScenarioState>[] {
       unfinished: (s) => s.reclaimDst.pc !== Shrink.Isolate && s.reclaimDst.pc !== Shrink.Done,
     });
   }
+  for (const walk of pteWalks(setup)) {
+    defs.push({
+      name: walk.name,
+      own: walk.name,
+      table: walk.table,
+      steps: (s) => walk.steps(s, setup),
+      unfinished: (s) => s[walk.name].pc !== walk.done,
+    });
+  }
   if (threads.has("reuse")) {
     defs.push({ name: "reuse", own: "reuseDone", table: REUSE_STEPS, steps: reuseSteps });
   }
@@ -104,6 +114,9 @@ function objectWords(d: Declared<Fields, Setup>): (object: string) => readonly n
     migrate: "migrate",
     "reclaim-dst": "reclaimDst",
     reuse: "reuseDone",
+    swapoff: "swapoff",
+    zap: "zap",
+    mincore: "mincore",
     xa_lock: "xaLock",
     bug: "bug",
     xa: "xa",

@@ -5,7 +5,7 @@
  * program counter), the VM_BUG_ON record and the lookup threads.
  */
 import type { KernelObject } from "../../invariants/index.js";
-import type { Hold, KernelView } from "../../src/kernel/view.js";
+import type { Hold, KernelView, LookupView } from "../../src/kernel/view.js";
 import { FOLIO_OBJECTS, pteObjects } from "./footprint.js";
 import {
   FRAME_A,
@@ -18,6 +18,7 @@ import {
   Swapin,
 } from "./state.js";
 import { frameName } from "./step.js";
+import { pteWalks } from "./walks.js";
 
 const IN_RCU: ReadonlySet<Swapin> = new Set([Swapin.Load, Swapin.TryGet, Swapin.Reload]);
 
@@ -43,6 +44,11 @@ export function scenarioView(s: ScenarioState, setup: Setup): KernelView {
       ? [{ thread: "reclaim", frame: FRAME_A, what: "the isolation reference to" }]
       : [];
   };
+  const walks = pteWalks(setup);
+  const walkHolds = walks.map((w) => (): Hold[] => {
+    const t = s[w.name];
+    return t.hasRef ? [{ thread: w.name, frame: t.folio, what: "a reference to" }] : [];
+  });
   return {
     get frames() {
       return s.folios;
@@ -63,13 +69,16 @@ export function scenarioView(s: ScenarioState, setup: Setup): KernelView {
       return s.ptes;
     },
     expectedData: originalData,
-    holds: [...swapinHolds, migrateHolds, reclaimHolds],
+    holds: [...swapinHolds, migrateHolds, reclaimHolds, ...walkHolds],
+    // A VmBug with a slot is __delete_from_swap_cache's; any other is a BUG_ON.
     get bug() {
       const bug = s.bug;
-      if (bug === null) return null;
-      return bug.index < 0
-        ? bug.what
-        : `${bug.what}: slot ${bug.index} did not hold the folio (VM_BUG_ON_PAGE)`;
+      return bug === null || bug.index >= 0 ? null : bug.what;
+    },
+    get deleteAssertion() {
+      const bug = s.bug;
+      if (bug === null || bug.index < 0) return null;
+      return `${bug.what}: slot ${bug.index} did not hold the folio (VM_BUG_ON_PAGE)`;
     },
     ...(setup.swapCache
       ? {
@@ -83,19 +92,30 @@ export function scenarioView(s: ScenarioState, setup: Setup): KernelView {
           },
         }
       : {}),
-    lookups: setup.swapinNames.map((thread, i) => ({
-      thread,
-      inRcu: () => IN_RCU.has(s.swapins.get(i)!.pc),
-      faulting: () => {
-        const me = s.swapins.get(i)!;
-        return !(me.pc === Swapin.Done || (me.pc === Swapin.Fault && me.page < 0));
-      },
-      where: () => {
-        const me = s.swapins.get(i)!;
-        return IN_RCU.has(me.pc) ? `slot ${me.index}` : `pte ${me.page}`;
-      },
-    })),
+    lookups: [
+      ...swapinLookups(s, setup),
+      ...walks.map((w) => ({
+        thread: w.name,
+        inRcu: () => w.inRcu.has(s[w.name].pc),
+        where: () => `slot ${s[w.name].index}`,
+      })),
+    ],
   };
+}
+
+function swapinLookups(s: ScenarioState, setup: Setup): LookupView[] {
+  return setup.swapinNames.map((thread, i) => ({
+    thread,
+    inRcu: () => IN_RCU.has(s.swapins.get(i)!.pc),
+    faulting: () => {
+      const me = s.swapins.get(i)!;
+      return !(me.pc === Swapin.Done || (me.pc === Swapin.Fault && me.page < 0));
+    },
+    where: () => {
+      const me = s.swapins.get(i)!;
+      return IN_RCU.has(me.pc) ? `slot ${me.index}` : `pte ${me.page}`;
+    },
+  }));
 }
 
 /** The footprint objects (footprint.ts) of each kind of kernel object, for POR. */
@@ -111,7 +131,14 @@ export function scenarioObjects(setup: Setup): (kind: KernelObject) => readonly 
       case "ptes":
         return pteObjects(setup);
       case "holds":
-        return [...setup.swapinNames.map((t) => `${t}.ref`), "migrate", "reclaim"];
+        return [
+          ...setup.swapinNames.map((t) => `${t}.ref`),
+          "migrate",
+          "reclaim",
+          "swapoff",
+          "zap",
+          "mincore",
+        ];
       case "bug":
         return ["bug"];
       case "swap":

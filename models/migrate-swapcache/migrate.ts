@@ -24,6 +24,7 @@ import {
   folioTest,
   folioTrylock,
   folioUnlock,
+  MAPPING,
 } from "../../src/kernel/folio.js";
 import {
   pteFrame,
@@ -230,10 +231,15 @@ export function migrateSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
 
     case Migrate.Copy:
       // folio_migrate_copy: folio_copy (the data) then folio_migrate_flags,
-      // which clears PG_swapcache and folio->private (the swap entry) of A.
+      // which marks B uptodate if A was and clears PG_swapcache and
+      // folio->private (the swap entry) of A.
       return [
         step("folio_migrate_copy", "folio_migrate_copy(B, A): data; A loses swapcache", (s) => {
-          const s2 = updateFolio(s, FRAME_B, (f) => f.set("data", folioOf(s, FRAME_A).data));
+          const a = folioOf(s, FRAME_A);
+          const s2 = updateFolio(s, FRAME_B, (f) => {
+            const copied = f.set("data", a.data);
+            return folioTest(a, "uptodate") ? folioSet(copied, "uptodate") : copied;
+          });
           return setPc(
             updateFolio(s2, FRAME_A, (f) =>
               folioTest(f, "swapcache") ? folioClear(f, "swapcache").set("index", 0) : f,
@@ -301,8 +307,10 @@ function unmapStep(): ThreadStep {
  * and 2^k cache references, and dirty moves to B, all before the store.
  */
 function freezeStep(s: ScenarioState, a: Folio, b: Folio): ThreadStep {
-  const expected = expectedRefs(a);
+  const unmapped = a.mapping === MAPPING.anon && !folioTest(a, "swapcache");
+  const expected = unmapped ? 1 : expectedRefs(a);
   const frozen = folioRefFreeze(a, expected);
+  if (frozen && unmapped) return anonMigrateStep(a, b);
   if (!frozen) {
     const m = s.migrate;
     const label = `folio_ref_freeze(A, ${expected}) fails: refcount ${a.refcount} → -EAGAIN`;
@@ -337,6 +345,37 @@ function freezeStep(s: ScenarioState, a: Folio, b: Folio): ThreadStep {
         sawSibling: null,
         pc: Migrate.Store,
       });
+    },
+  );
+}
+
+/**
+ * folio_migrate_mapping() when folio_mapping(A) is NULL: an anonymous folio
+ * that already left the swap cache (swapoff's or zap's folio_free_swap
+ * deleted it). Only the count is compared (1: migration's isolation
+ * reference), nothing is frozen or stored; B takes index, mapping and
+ * swap-backed, and folio_migrate_flags later moves dirty.
+ */
+function anonMigrateStep(a: Folio, b: Folio): ThreadStep {
+  return step(
+    "folio_migrate_mapping",
+    "folio_migrate_mapping: A has no mapping (anon, not in the swap cache), refcount 1: B takes its index",
+    (s) => {
+      let nb = b.set("index", a.index).set("mapping", a.mapping);
+      if (folioTest(a, "swapbacked")) nb = folioSet(nb, "swapbacked");
+      let na = a;
+      if (folioTest(a, "dirty")) {
+        na = folioClear(na, "dirty");
+        nb = folioSet(nb, "dirty");
+      }
+      return setPc(
+        updateFolio(
+          updateFolio(s, FRAME_A, () => na),
+          FRAME_B,
+          () => nb,
+        ),
+        Migrate.Copy,
+      );
     },
   );
 }

@@ -54,6 +54,21 @@ export const OPTIONAL_THREADS = [
     description: "reclaim of the destination folio B (__remove_mapping), retried while B is busy",
   },
   { value: "reuse", description: "a freed frame is allocated again for unrelated data" },
+  {
+    value: "swapoff",
+    description:
+      "swapoff: try_to_unuse → unuse_pte_range on every PTE (lookup, folio_lock, unuse_pte; no recheck in v6.6)",
+  },
+  {
+    value: "zap",
+    description:
+      "exit/munmap: zap_pte_range → free_swap_and_cache → __try_to_reclaim_swap (lookup with the PTL held)",
+  },
+  {
+    value: "mincore",
+    description:
+      "mincore(2): mincore_pte_range → mincore_page (lookup with the PTL held; unprivileged)",
+  },
 ] as const satisfies readonly Choice[];
 
 /** Every thread of the scenario, for `swapcheck list`. */
@@ -74,6 +89,10 @@ export const SCENARIO_THREADS = [
   { name: "fault", description: "page-cache mappings: filemap_fault on page j (same lookup loop)" },
   { name: "reclaim-dst", description: "optional: reclaim of B once it is on the LRU" },
   { name: "reuse", description: "optional: a freed frame reallocated for unrelated data" },
+  {
+    name: "swapoff",
+    description: "optional: try_to_unuse → unuse_pte_range → unuse_pte (anon-swap)",
+  },
 ] as const;
 
 /**

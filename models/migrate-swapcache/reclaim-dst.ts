@@ -25,8 +25,12 @@ const setDstPc = (s: ScenarioState, pc: Shrink) => s.set("reclaimDst", s.reclaim
 export function reclaimDstSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
   if (s.reclaimDst.pc === Shrink.Isolate) {
     const b = folioOf(s, FRAME_B);
-    // Only the folio migration allocated (its first generation) on the LRU.
+    // Only the folio migration allocated (its first generation) on the LRU,
+    // and on anon-swap only while it is in the swap cache: an anonymous B
+    // outside it (A had left the swap cache before migration) would need
+    // add_to_swap and unmapping first, which this thread does not model.
     if (!b.allocated || b.generation !== 1 || !folioTest(b, "lru")) return [];
+    if (setup.swapCache && !folioTest(b, "swapcache")) return [];
     return [
       step("folio_isolate_lru", `folio_isolate_lru(${frameName(s, FRAME_B)})`, (s) =>
         setDstPc(

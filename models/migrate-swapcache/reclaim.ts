@@ -17,7 +17,15 @@ import { pteFrame, pteKind, ptePage, pteSwap } from "../../src/kernel/page-table
 import { swapAllocCluster, swapDuplicate } from "../../src/kernel/swap-map.js";
 import { xaMkPointer, xaStoreRange } from "../../src/kernel/xarray.js";
 import { putbackLru, type SHRINK_STEPS, shrinkSteps } from "./shrink.js";
-import { FRAME_A, Reclaim, type ScenarioState, type Setup, Shrink, withSwap } from "./state.js";
+import {
+  FRAME_A,
+  Reclaim,
+  type ScenarioState,
+  type Setup,
+  Shrink,
+  Swapoff,
+  withSwap,
+} from "./state.js";
 import { folioOf, stepMaker, type ThreadStep, updateFolio } from "./step.js";
 
 /**
@@ -71,6 +79,18 @@ export function reclaimSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
       ];
 
     case Reclaim.AddToSwap:
+      if (setup.params.threads.has("swapoff") && s.swapoff.pc !== Swapoff.Start) {
+        // swapoff began: no writable swap device, folio_alloc_swap fails; a
+        // large folio would be split and retried, which is not modelled:
+        // activate_locked.
+        return [
+          step(
+            "add_to_swap",
+            "add_to_swap(A) fails: swapoff cleared SWP_WRITEOK → activate_locked: unlock, putback",
+            (s) => setPc(putbackLru(updateFolio(s, FRAME_A, folioUnlock), FRAME_A), Reclaim.Done),
+          ),
+        ];
+      }
       // add_to_swap: folio_alloc_swap() gives the aligned offsets
       // [base, base + 2^k); add_to_swap_cache() takes one reference per
       // slot, sets PG_swapcache and folio->swap, and under the xarray lock

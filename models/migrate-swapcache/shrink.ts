@@ -12,14 +12,17 @@ import {
   folioFreeFrozen,
   folioNrPages,
   folioPutbackLru,
+  folioPutMany,
   folioRefFreeze,
+  folioSet,
   folioTest,
   folioTrylock,
   folioUnlock,
   MAPPING,
 } from "../../src/kernel/folio.js";
-import { putSwapFolio } from "../../src/kernel/swap-map.js";
+import { folioSwapped, putSwapFolio } from "../../src/kernel/swap-map.js";
 import {
+  XA_EMPTY,
   xaMkPointer,
   xaMkValue,
   xaState,
@@ -147,31 +150,77 @@ function deleteStep(s: ScenarioState, ctx: ShrinkContext): ThreadStep {
   const name = frameName(s, frame);
   const unlock = (s: ScenarioState) => setPc(s.set("xaLock", ""), Shrink.Free);
   if (folioTest(f, "swapcache")) {
-    return step("__delete_from_swap_cache", `__delete_from_swap_cache(${name}); xa_unlock`, (s) => {
-      let xa = s.xa;
-      let xas = xaState(f.index);
-      let bug: VmBug | null = s.bug;
-      for (let i = 0; i < folioNrPages(f); i++) {
-        const stored = xasStore(xa, xas, SHADOW);
-        if (stored.old !== xaMkPointer(frame) && bug === null) {
-          bug = VmBug({ what: `__delete_from_swap_cache(${name})`, index: f.index + i });
-        }
-        xa = stored.xa;
-        xas = xasNext(xa, stored.xas).xas;
-      }
-      const s2 = updateFolio(s.set("xa", xa).set("bug", bug), frame, (f) =>
-        folioClear(f, "swapcache").set("index", 0),
-      );
-      // __remove_mapping, after xa_unlock: put_swap_folio(folio, swap) drops
-      // the cache bits; slots no PTE holds any more are freed.
-      return unlock(withSwap(s2, putSwapFolio(s2.swap!, f.index, folioNrPages(f))));
-    });
+    return step("__delete_from_swap_cache", `__delete_from_swap_cache(${name}); xa_unlock`, (s) =>
+      unlock(deleteFromSwapCache(s, frame, SHADOW)),
+    );
   }
   return step("__filemap_remove_folio", `__filemap_remove_folio(${name}); xa_unlock`, (s) => {
     const xas = xaStateOrder(f.index, f.order, setup.params.chunkShift);
     const xa = xasStore(s.xa, xas, SHADOW).xa;
     return unlock(updateFolio(s.set("xa", xa), frame, (f) => f.set("mapping", MAPPING.none)));
   });
+}
+
+/**
+ * __delete_from_swap_cache(folio, entry, shadow) under the xarray lock,
+ * then put_swap_folio(folio, entry) after xa_unlock (the cache bits go;
+ * slots no PTE holds any more are freed). The references the cache held
+ * are the caller's business (frozen by __remove_mapping, or
+ * folio_ref_sub by delete_from_swap_cache).
+ */
+export function deleteFromSwapCache(
+  s: ScenarioState,
+  frame: number,
+  shadow: number,
+): ScenarioState {
+  const f = folioOf(s, frame);
+  const name = frameName(s, frame);
+  let xa = s.xa;
+  let xas = xaState(f.index);
+  let bug: VmBug | null = s.bug;
+  for (let i = 0; i < folioNrPages(f); i++) {
+    const stored = xasStore(xa, xas, shadow);
+    if (stored.old !== xaMkPointer(frame) && bug === null) {
+      bug = VmBug({ what: `__delete_from_swap_cache(${name})`, index: f.index + i });
+    }
+    xa = stored.xa;
+    xas = xasNext(xa, stored.xas).xas;
+  }
+  const s2 = updateFolio(s.set("xa", xa).set("bug", bug), frame, (f) =>
+    folioClear(f, "swapcache").set("index", 0),
+  );
+  return withSwap(s2, putSwapFolio(s2.swap!, f.index, folioNrPages(f)));
+}
+
+/**
+ * folio_free_swap(folio) (mm/swapfile.c), as swapoff and zap call it on
+ * the folio they found, acting on the folio's own swap state: only a
+ * swap-cache folio not under writeback whose entries no PTE holds any
+ * more leaves the cache (delete_from_swap_cache: NULL in its slots,
+ * put_swap_folio, the cache's references dropped; then folio_set_dirty).
+ * It takes the xarray lock: null while another thread holds it.
+ */
+export function folioFreeSwap(
+  s: ScenarioState,
+  x: number,
+): { readonly label: string; readonly apply: (s: ScenarioState) => ScenarioState } | null {
+  const f = folioOf(s, x);
+  const name = frameName(s, x);
+  if (
+    !folioTest(f, "swapcache") ||
+    folioTest(f, "writeback") ||
+    folioSwapped(s.swap!, f.index, folioNrPages(f))
+  ) {
+    return { label: `folio_free_swap(${name}): kept`, apply: (s) => s };
+  }
+  if (s.xaLock !== "") return null;
+  return {
+    label: `folio_free_swap(${name}): delete_from_swap_cache`,
+    apply: (s) =>
+      updateFolio(deleteFromSwapCache(s, x, XA_EMPTY), x, (f) =>
+        folioSet(folioPutMany(f, folioNrPages(f)), "dirty"),
+      ),
+  };
 }
 
 /** Where the thread is, in kernel words (reports): the function its next step runs. */

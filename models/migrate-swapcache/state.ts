@@ -95,6 +95,24 @@ export enum Swapin {
   Done,
 }
 
+/** try_to_unuse's walk of the process's PTEs (swapoff.ts). */
+export enum Swapoff {
+  /** swapoff() before try_to_unuse: SWP_WRITEOK still set. */
+  Start,
+  Scan,
+  Load,
+  TryGet,
+  Reload,
+  /** The lookup missed: swapin_readahead. */
+  Readahead,
+  Lock,
+  Writeback,
+  Unuse,
+  FreeSwap,
+  Unlock,
+  Done,
+}
+
 export const ReclaimThread = fastRecord(
   {
     pc: Reclaim.Trylock as Reclaim,
@@ -152,6 +170,52 @@ export const SwapinThread = fastRecord(
 );
 export type SwapinThread = ReturnType<typeof SwapinThread>;
 
+/** zap_pte_range's walk (zap.ts): exit or munmap of the process's range. */
+export enum Zap {
+  Scan,
+  Load,
+  TryGet,
+  Reload,
+  Trylock,
+  FreeSwap,
+  Put,
+  Done,
+}
+
+/** mincore_pte_range's walk (mincore.ts). */
+export enum Mincore {
+  Scan,
+  Load,
+  TryGet,
+  Reload,
+  Put,
+  Done,
+}
+
+/**
+ * A thread that walks the process's PTEs in address order and looks each
+ * swap entry up in the swap cache (swapoff, zap, mincore); `pc` is its
+ * own enum.
+ */
+export const PteWalk = fastRecord(
+  {
+    pc: 0,
+    /** The PTE the walk is at. */
+    page: 0,
+    /** The swap offset of that PTE's entry. */
+    index: -1,
+    /** The folio the lookup returned. */
+    folio: NO_FRAME,
+    /** Holds a reference on `folio`. */
+    hasRef: false,
+    /** Failed folio_try_get_rcu calls, counted only with --bounded-spin. */
+    spins: 0,
+  },
+  undefined,
+  { memo: true },
+);
+export type PteWalk = ReturnType<typeof PteWalk>;
+
 /** A VM_BUG_ON the kernel would hit (CONFIG_DEBUG_VM), recorded so an invariant reports it. */
 export const VmBug = fastRecord({ what: "", index: -1 });
 export type VmBug = ReturnType<typeof VmBug>;
@@ -164,6 +228,7 @@ const MIGRATE_PART = recordPart("migrate", MigrateThread, {
 });
 const SWAPIN_PART = recordPart("swapin", SwapinThread);
 const VM_BUG_PART = recordPart("vm-bug", VmBug);
+const PTE_WALK_PART = recordPart("pte-walk", PteWalk);
 
 /** The threads that hold the xarray lock across steps ("" = nobody). */
 export const XA_LOCK_HOLDERS = ["", "migrate", "reclaim", "reclaim-dst"] as const;
@@ -190,6 +255,9 @@ export const SCENARIO_STATE = declareState("ScenarioState", {
   swapins: parts(SWAPIN_PART, { symmetric: true }),
   reclaimDst: part(SHRINK_PART, ShrinkThread()),
   reuseDone: flag(),
+  swapoff: part(PTE_WALK_PART, PteWalk()),
+  zap: part(PTE_WALK_PART, PteWalk()),
+  mincore: part(PTE_WALK_PART, PteWalk()),
 });
 export const ScenarioState = SCENARIO_STATE.State;
 export type ScenarioState = StateRecord<typeof SCENARIO_STATE.fields>;
@@ -250,7 +318,7 @@ export function initialStates(setup: Setup): ScenarioState[] {
       allocated: true,
       order: params.order,
       refcount: nr + 1,
-      flags: PG.swapbacked,
+      flags: PG.swapbacked | PG.uptodate,
       mapping: MAPPING.anon,
       data,
       generation: 1,
@@ -280,7 +348,7 @@ export function initialStates(setup: Setup): ScenarioState[] {
       allocated: true,
       order: params.order,
       refcount: nr,
-      flags: PG.lru | (swapbacked ? PG.swapbacked : 0),
+      flags: PG.lru | PG.uptodate | (swapbacked ? PG.swapbacked : 0),
       mapping: MAPPING.file,
       index: base,
       data,

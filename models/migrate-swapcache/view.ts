@@ -14,6 +14,7 @@ import { SHRINK_AT } from "./shrink.js";
 import { type ScenarioState, type Setup, Swapin } from "./state.js";
 import { frameName } from "./step.js";
 import { SWAPIN_AT } from "./swapin.js";
+import { pteWalks } from "./walks.js";
 
 /** An xarray slot's content, flagging pointers to freed folios. */
 function slotValue(s: ScenarioState, entry: number): string {
@@ -59,7 +60,14 @@ export function scenarioVariables(s: ScenarioState, setup: Setup): Variable[] {
     vars.push({ name: `pte ${j}`, value: pteDescribe(pte, (f) => frameName(s, f)) });
   });
   vars.push({ name: "xa_lock", value: s.xaLock || "-" });
-  if (s.bug) vars.push({ name: "VM_BUG_ON", value: `${s.bug.what} at slot ${s.bug.index}` });
+  if (s.bug) {
+    const bug = s.bug;
+    vars.push(
+      bug.index >= 0
+        ? { name: "VM_BUG_ON", value: `${bug.what} at slot ${bug.index}` }
+        : { name: "BUG_ON", value: bug.what },
+    );
+  }
   vars.push({ name: "reclaim", value: RECLAIM_AT[s.reclaim.pc], local: true });
   vars.push({ name: "migrate", value: MIGRATE_AT[s.migrate.pc], local: true });
   const fault = setup.swapCache ? "do_swap_page" : "filemap_fault";
@@ -69,5 +77,11 @@ export function scenarioVariables(s: ScenarioState, setup: Setup): Variable[] {
     vars.push({ name: setup.swapinNames[i]!, value: `${where}${at}`, local: true });
   });
   vars.push({ name: "reclaim-dst", value: SHRINK_AT[s.reclaimDst.pc], local: true });
+  for (const w of pteWalks(setup)) {
+    const t = s[w.name];
+    const at = t.pc === w.done ? "" : ` (pte ${t.page})`;
+    vars.push({ name: w.name, value: `${w.at[t.pc]}${at}`, local: true });
+  }
+
   return vars;
 }

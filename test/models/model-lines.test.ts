@@ -20,7 +20,7 @@ interface Row {
 /** Over 10 % today (share of "other" lines, rounded up): must not grow. */
 const OVER: Readonly<Record<string, number>> = {
   // Footprints for --por, the kernel view and variables, the store variants.
-  "migrate-swapcache": 0.29,
+  "migrate-swapcache": 0.23,
   // The guide's example: too small for its view and registration to weigh little.
   example: 0.16,
   // Its view and its own invariant.

@@ -2,15 +2,21 @@
 /**
  * Records what the migrate-swapcache model explores (verdict, property,
  * states, transitions, shortest trace labels) on the default proof matrix,
- * with and without --por and --symmetry: run once on the model as it was
- * before it moved onto the declared-state layer (commit fd3ab6f), kept as
- * test/models/snapshots/pre-layer.json, which test/models/layer-snapshot.test.ts
- * compares the model with. Usage: node test/support/record-layer-snapshot.mjs > FILE
+ * with and without --por and --symmetry, in the configuration of the
+ * scenario tests (CLASSIC_RAW: one swap-in on any page, demotion with
+ * reuse), as test/models/snapshots/explored.json, which
+ * test/models/explored-snapshot.test.ts compares the model with.
+ * Usage: npm run build && node test/support/record-explored-snapshot.mjs > FILE
+ *
+ * Re-record only when a change to the model's semantics is meant (and say
+ * so in the commit); history is in that test's comment.
  */
 import { findModel } from "../../dist/models/registry.js";
 import { search } from "../../dist/src/engine/index.js";
 
 const entry = findModel("migrate-swapcache");
+// A copy of test/models/scenario-helpers.ts's CLASSIC_RAW: were they to differ, the counts would, and the test would fail.
+const CLASSIC_RAW = { swapins: "1", "swapin-page": "all", reason: "demotion" };
 const cells = [];
 for (const order of ["1", "2", "3"])
   for (const shift of ["2", "3"])
@@ -30,7 +36,7 @@ for (const variant of ["head-only", "swapcache-check"]) {
 const out = [];
 for (const raw of cells) {
   for (const por of [false, true]) {
-    const [run] = entry.configure(raw);
+    const [run] = entry.configure({ ...CLASSIC_RAW, ...raw });
     const r = search(run.model, { partialOrder: por });
     out.push({
       raw,

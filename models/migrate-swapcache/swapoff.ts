@@ -1,0 +1,314 @@
+/**
+ * Optional thread: swapoff of the device, try_to_unuse → unuse_mm →
+ * unuse_pte_range (mm/swapfile.c, v6.6) over the process's PTEs in
+ * address order:
+ *
+ *   entry = pte_to_swp_entry(ptep_get_lockless(pte));      // U1, no PTL
+ *   folio = swap_cache_get_folio(entry, vma, addr);       // U2: filemap_get_entry
+ *   if (!folio) folio = swapin_readahead(...);            // U3
+ *   folio_lock(folio); folio_wait_writeback(folio);       // U5, U6
+ *   unuse_pte(vma, pmd, addr, entry, folio);              // U7, under the PTL
+ *   folio_free_swap(folio); folio_unlock; folio_put;      // U8, U9
+ *
+ * v6.6 checks nothing between the lookup and unuse_pte: not
+ * folio_test_swapcache, not folio->swap (the check came in 2025 with
+ * folio_matches_swap_entry). unuse_pte's only guard is "the PTE still
+ * holds this entry". So a stale tail slot naming a recycled frame maps
+ * that frame's page into the process (data corruption), one naming a
+ * frame alloc_contig_range took (not uptodate) poisons the PTE (data
+ * loss), and one naming an exclusive anonymous page of another process
+ * hits BUG_ON(PageAnon && PageAnonExclusive) (CONFIG_KSM=n, so
+ * ksm_might_need_to_copy returns the page itself).
+ *
+ * Its first step clears SWP_WRITEOK: from then on reclaim's add_to_swap
+ * fails for this device (reclaim.ts).
+ *
+ * Not modelled, and why: U3's read from disk on a miss (it allocates a
+ * fresh order-0 folio and maps correct data: the thread goes on to the
+ * next PTE instead); the second loop over the swap map (U10), which
+ * retries for as long as slots stay in use.
+ */
+import { stepTable } from "../../src/declared/steps.js";
+import {
+  folioNrPages,
+  folioPut,
+  folioPutMany,
+  folioRefAdd,
+  folioSet,
+  folioTest,
+  folioTrylock,
+  folioUnlock,
+  MAPPING,
+} from "../../src/kernel/folio.js";
+import {
+  PTE_POISONED,
+  pteDescribe,
+  pteKind,
+  ptePresent,
+  pteSwap,
+  pteSwapOffset,
+} from "../../src/kernel/page-table.js";
+import { folioSwapped, swapFree } from "../../src/kernel/swap-map.js";
+import { XA_EMPTY } from "../../src/kernel/xarray.js";
+import {
+  LOOKUP_STEPS,
+  type LookupNext,
+  type LookupStage,
+  lookupStep,
+  type PteWalkThread,
+} from "./lookup.js";
+import { folioFreeSwap } from "./shrink.js";
+import { PteWalk, type ScenarioState, type Setup, Swapoff, VmBug, withSwap } from "./state.js";
+import { folioOf, frameName, stepMaker, type ThreadStep, updateFolio } from "./step.js";
+
+export const SWAPOFF_STEPS = stepTable<
+  Setup,
+  | "swapoff"
+  | "unuse_pte_range"
+  | keyof typeof LOOKUP_STEPS
+  | "swapin_readahead"
+  | "folio_lock"
+  | "folio_wait_writeback"
+  | "unuse_pte"
+  | "folio_free_swap"
+  | "folio_unlock"
+>({
+  swapoff: "core",
+  unuse_pte_range: "core",
+  ...LOOKUP_STEPS,
+  swapin_readahead: "branch",
+  folio_lock: "core",
+  folio_wait_writeback: "core",
+  unuse_pte: "core",
+  folio_free_swap: "core",
+  folio_unlock: "core",
+});
+const step = stepMaker(SWAPOFF_STEPS);
+
+type Patch = Partial<ReturnType<PteWalk["toObject"]>>;
+
+const set = (s: ScenarioState, patch: Patch) => s.set("swapoff", PteWalk.patch(s.swapoff, patch));
+
+const STAGE: Partial<Record<Swapoff, LookupStage>> = {
+  [Swapoff.Load]: "load",
+  [Swapoff.TryGet]: "try-get",
+  [Swapoff.Reload]: "reload",
+};
+
+/** On to PTE j + 1, or done after the last. */
+function nextPte(s: ScenarioState, setup: Setup, patch: Patch = {}): ScenarioState {
+  const page = s.swapoff.page + 1;
+  const done = page >= setup.nr;
+  return set(s, {
+    ...patch,
+    pc: done ? Swapoff.Done : Swapoff.Scan,
+    page: done ? s.swapoff.page : page,
+    index: -1,
+    folio: -1,
+    hasRef: false,
+    spins: 0,
+  });
+}
+
+export function swapoffSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
+  const me = s.swapoff;
+  const stage = STAGE[me.pc as Swapoff];
+  if (stage !== undefined) {
+    return [
+      lookupStep(s, setup, stage, me, step, (s, next: LookupNext) => {
+        switch (next.to) {
+          case "try-get":
+            return set(s, { pc: Swapoff.TryGet, folio: next.folio });
+          case "load":
+            return set(s, { pc: Swapoff.Load, folio: -1, hasRef: false, spins: next.spins });
+          case "reload":
+            return set(s, { pc: Swapoff.Reload, hasRef: true });
+          case "hit":
+            return set(s, { pc: Swapoff.Lock });
+          default:
+            return set(s, { pc: Swapoff.Readahead, folio: -1 });
+        }
+      }),
+    ];
+  }
+  const x = me.folio;
+  switch (me.pc as Swapoff) {
+    case Swapoff.Start:
+      // swapoff(): del_from_avail_list, SWP_WRITEOK cleared (folio_alloc_swap
+      // no longer gives slots of this device), the slot cache off.
+      return [
+        step("swapoff", "swapoff: SWP_WRITEOK cleared; try_to_unuse", (s) =>
+          set(s, { pc: Swapoff.Scan }),
+        ),
+      ];
+
+    case Swapoff.Scan: {
+      const pte = s.ptes.get(me.page)!;
+      if (pteKind(pte) !== "swap") {
+        return [
+          step(
+            "unuse_pte_range",
+            `unuse_pte_range: pte ${me.page} = ${pteDescribe(pte, (f) => frameName(s, f))}, not a swap entry: next`,
+            (s) => nextPte(s, setup),
+          ),
+        ];
+      }
+      const offset = pteSwapOffset(pte);
+      return [
+        step(
+          "unuse_pte_range",
+          `unuse_pte_range: pte ${me.page} = swp(${offset}): swap_cache_get_folio`,
+          (s) => set(s, { pc: Swapoff.Load, index: offset }),
+        ),
+      ];
+    }
+
+    case Swapoff.Lock: {
+      if (folioTest(folioOf(s, x), "locked")) return [];
+      return [
+        step("folio_lock", `folio_lock(${frameName(s, x)})`, (s) =>
+          set(
+            updateFolio(s, x, (f) => folioTrylock(f)!),
+            { pc: Swapoff.Writeback },
+          ),
+        ),
+      ];
+    }
+
+    case Swapoff.Writeback: {
+      if (folioTest(folioOf(s, x), "writeback")) return [];
+      return [
+        step(
+          "folio_wait_writeback",
+          `folio_wait_writeback(${frameName(s, x)}); no check that it still holds swp(${me.index})`,
+          (s) => set(s, { pc: Swapoff.Unuse }),
+        ),
+      ];
+    }
+
+    case Swapoff.Readahead:
+      return [readaheadStep(s, setup)];
+
+    case Swapoff.Unuse:
+      return [unusePteStep(s, me)];
+
+    case Swapoff.FreeSwap:
+      return freeSwapSteps(s, x);
+
+    case Swapoff.Unlock: {
+      const name = frameName(s, x);
+      return [
+        step("folio_unlock", `folio_unlock(${name}); folio_put(${name})`, (s) =>
+          nextPte(
+            updateFolio(s, x, (f) => folioPut(folioUnlock(f))),
+            setup,
+          ),
+        ),
+      ];
+    }
+
+    default:
+      return [];
+  }
+}
+
+/**
+ * U3/U4 on a miss: swapin_readahead would read the entry from disk into a
+ * new folio and map it (correct data; not modelled: the walk goes on), or
+ * find the slot freed (swap_map 0) and continue.
+ */
+function readaheadStep(s: ScenarioState, setup: Setup): ThreadStep {
+  return step(
+    "swapin_readahead",
+    `swapin_readahead(swp(${s.swapoff.index})): read from disk (not modelled), next pte`,
+    (s) => nextPte(s, setup),
+  );
+}
+
+/**
+ * unuse_pte (U7) under the PTL, on page `offset & (nr - 1)` of the folio
+ * found: the PTE must still hold the entry; a page that is not uptodate
+ * leaves the poisoned marker; otherwise the page is mapped (an unrelated
+ * folio becomes anonymous: __page_set_anon_rmap overwrites its mapping)
+ * and swap_free drops the PTE's count.
+ */
+function unusePteStep(s: ScenarioState, me: PteWalk): ThreadStep {
+  const x = me.folio;
+  const f = folioOf(s, x);
+  const name = frameName(s, x);
+  const page = me.index & (folioNrPages(f) - 1);
+  const j = me.page;
+  const then = (s: ScenarioState) => set(s, { pc: Swapoff.FreeSwap });
+  if (s.ptes.get(j) !== pteSwap(me.index)) {
+    return step("unuse_pte", `unuse_pte: pte ${j} no longer swp(${me.index}): nothing to do`, then);
+  }
+  const freed = (s: ScenarioState) => withSwap(s, swapFree(s.swap!, me.index));
+  if (!folioTest(f, "uptodate")) {
+    return step(
+      "unuse_pte",
+      `unuse_pte: ${name}[${page}] not uptodate → pte ${j} poisoned; swap_free(${me.index})`,
+      (s) => then(freed(s.set("ptes", s.ptes.set(j, PTE_POISONED)))),
+    );
+  }
+  if (f.mapping === MAPPING.anon && folioTest(f, "anonExclusive")) {
+    return step(
+      "unuse_pte",
+      `unuse_pte: BUG_ON(PageAnon && PageAnonExclusive) on ${name}[${page}]`,
+      (s) =>
+        set(
+          s.bug === null
+            ? s.set(
+                "bug",
+                VmBug({ what: `unuse_pte: BUG_ON(PageAnonExclusive(${name}))`, index: -1 }),
+              )
+            : s,
+          { pc: Swapoff.Done },
+        ),
+    );
+  }
+  return step(
+    "unuse_pte",
+    `unuse_pte: get_page; set_pte_at(pte ${j} → ${name}[${page}]); swap_free(${me.index})`,
+    (s) =>
+      then(
+        freed(
+          updateFolio(s, x, (f) => folioRefAdd(f, 1).set("mapping", MAPPING.anon)).set(
+            "ptes",
+            s.ptes.set(j, ptePresent(x, page)),
+          ),
+        ),
+      ),
+  );
+}
+
+/** folio_free_swap (U8) on the folio's own swap state (shrink.ts). */
+function freeSwapSteps(s: ScenarioState, x: number): ThreadStep[] {
+  const free = folioFreeSwap(s, x);
+  if (free === null) return [];
+  return [step("folio_free_swap", free.label, (s) => set(free.apply(s), { pc: Swapoff.Unlock }))];
+}
+
+/** Where the thread is, in kernel words (reports). */
+export const SWAPOFF_AT: Record<Swapoff, string> = {
+  [Swapoff.Start]: "next swapoff",
+  [Swapoff.Scan]: "next unuse_pte_range",
+  [Swapoff.Load]: "in filemap_get_entry (rcu)",
+  [Swapoff.TryGet]: "next folio_try_get_rcu (rcu)",
+  [Swapoff.Reload]: "next xas_reload (rcu)",
+  [Swapoff.Readahead]: "next swapin_readahead",
+  [Swapoff.Lock]: "next folio_lock",
+  [Swapoff.Writeback]: "next folio_wait_writeback",
+  [Swapoff.Unuse]: "next unuse_pte",
+  [Swapoff.FreeSwap]: "next folio_free_swap",
+  [Swapoff.Unlock]: "next folio_unlock",
+  [Swapoff.Done]: "done",
+};
+
+export const SWAPOFF: PteWalkThread = {
+  name: "swapoff",
+  table: SWAPOFF_STEPS,
+  steps: swapoffSteps,
+  done: Swapoff.Done,
+  inRcu: new Set([Swapoff.Load, Swapoff.TryGet, Swapoff.Reload]),
+  at: SWAPOFF_AT,
+};

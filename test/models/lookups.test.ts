@@ -1,0 +1,99 @@
+/**
+ * The swap-cache lookups other than do_swap_page (swapoff, zap, mincore),
+ * against what their v6.6 code paths do with a stale tail slot: the
+ * checker finds each outcome by exploring the seed's scenario with the
+ * thread added, and the trace shows the kernel path that got there.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  compiledScenarioModel,
+  migrateSwapcacheModel,
+} from "../../models/migrate-swapcache/index.js";
+import { DEFAULTS, type ScenarioParams } from "../../models/migrate-swapcache/params.js";
+import { checkLiveness, type Model, search, type Trace } from "../../src/engine/index.js";
+
+function model(params: Partial<ScenarioParams>, property: string) {
+  const m = compiledScenarioModel(migrateSwapcacheModel({ ...DEFAULTS, ...params }));
+  const properties = m.properties.filter((p) => p.name === property);
+  expect(properties.map((p) => p.name)).toEqual([property]);
+  return { ...m, properties } as Model<unknown, unknown>;
+}
+
+const threads = (...names: string[]) => ({
+  threads: new Set(names) as ScenarioParams["threads"],
+});
+
+const steps = (trace: Trace<unknown> | null, thread: string) =>
+  (trace?.steps ?? []).filter((s) => s.thread === thread).map((s) => `${s.name}: ${s.label}`);
+
+describe("swapoff (try_to_unuse → unuse_pte_range → unuse_pte)", () => {
+  it("maps a recycled page-cache page found at a stale tail slot: data-integrity (demotion)", () => {
+    const params = { reason: "demotion", ...threads("reclaim-dst", "swapoff", "reuse") } as const;
+    const r = search(model(params, "data-integrity"));
+    expect(r.verdict).toBe("violated");
+    const walk = steps(r.trace, "swapoff");
+    // The lookup returned the recycled frame and unuse_pte mapped it: no recheck in between.
+    expect(walk.at(-1)).toMatch(/^unuse_pte: .*set_pte_at\(pte \d → A'\[\d\]\)/);
+    expect(walk.some((s) => s.includes("recheck"))).toBe(false);
+    expect(steps(r.trace, "reuse").join()).toContain("page-cache page");
+  });
+
+  it("hits BUG_ON(PageAnon && PageAnonExclusive) on another process's anonymous page", () => {
+    const params = { reason: "demotion", ...threads("reclaim-dst", "swapoff", "reuse") } as const;
+    const r = search(model(params, "kernel-bug"));
+    expect(r.verdict).toBe("violated");
+    expect(steps(r.trace, "swapoff").at(-1)).toContain("BUG_ON(PageAnon && PageAnonExclusive)");
+  });
+
+  it("poisons the PTE of a frame alloc_contig_range took (not uptodate): no-data-loss", () => {
+    const r = search(
+      model({ reason: "contig", ...threads("reclaim-dst", "swapoff") }, "no-data-loss"),
+    );
+    expect(r.verdict).toBe("violated");
+    expect(steps(r.trace, "swapoff").at(-1)).toMatch(/not uptodate → pte \d poisoned/);
+  });
+
+  it("spins on the freed A under memory offline: lookup-progress(swapoff) is a lasso", () => {
+    const r = checkLiveness(model(threads("reclaim-dst", "swapoff"), "lookup-progress(swapoff)"));
+    expect(r.verdict).toBe("violated");
+    const loop = r.trace!.steps.slice(r.trace!.loopStart!);
+    expect(loop.some((s) => s.thread === "swapoff" && s.name === "folio_try_get_rcu")).toBe(true);
+  });
+
+  it("with the swap-cache check every lookup finds B, and data stays intact", () => {
+    const params = {
+      variant: "swapcache-check",
+      reason: "demotion",
+      ...threads("reclaim-dst", "swapoff", "reuse"),
+    } as const;
+    for (const property of ["data-integrity", "kernel-bug", "swap-map"]) {
+      const r = search(model(params, property));
+      expect(r.verdict, property).toBe("holds");
+      expect(r.incompleteReason).toBeNull();
+    }
+  });
+});
+
+describe("zap (zap_pte_range → free_swap_and_cache → __try_to_reclaim_swap)", () => {
+  it("looks up a tail slot when the cluster's last count goes, and spins there on the freed A", () => {
+    const r = checkLiveness(model(threads("reclaim-dst", "zap"), "lookup-progress(zap)"));
+    expect(r.verdict).toBe("violated");
+    const walk = steps(r.trace, "zap");
+    const freed = walk.filter((s) => s.startsWith("free_swap_and_cache"));
+    // Only the zap that drops the cluster's last count goes on to the lookup.
+    expect(freed.filter((s) => s.includes("__try_to_reclaim_swap"))).toHaveLength(1);
+    expect(freed.at(-1)).toContain("__try_to_reclaim_swap");
+    const base = 1 << DEFAULTS.order;
+    const slot = Number(/swp\((\d+)\)/.exec(freed.at(-1)!)![1]);
+    expect(slot).toBeGreaterThan(base);
+  });
+});
+
+describe("mincore (mincore_pte_range → mincore_page)", () => {
+  it("spins on the freed A at a stale slot: lookup-progress(mincore)", () => {
+    const r = checkLiveness(model(threads("reclaim-dst", "mincore"), "lookup-progress(mincore)"));
+    expect(r.verdict).toBe("violated");
+    const loop = r.trace!.steps.slice(r.trace!.loopStart!);
+    expect(loop.some((s) => s.thread === "mincore" && s.name === "folio_try_get_rcu")).toBe(true);
+  });
+});
