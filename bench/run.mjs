@@ -72,6 +72,21 @@ const CONFIGS = [
     params: { variant: "swapcache-check" },
   },
   {
+    name: "seed-default-check",
+    what: "`swapcheck check --liveness` as a user runs it: the seed's scenario, every variant, every property with its own counterexample",
+    cli: ["check", "--liveness"],
+  },
+  {
+    name: "all-lookups",
+    what: "order 1, 1 swap-in, reclaim-dst + every lookup thread (swapoff, zap, mincore), swapcache-check",
+    params: {
+      variant: "swapcache-check",
+      order: "1",
+      swapins: "1",
+      threads: "reclaim-dst,swapoff,zap,mincore",
+    },
+  },
+  {
     name: "k3-s2",
     what: "order 3, 2 swap-ins, reclaim-dst,reuse, swapcache-check",
     params: { ...FIX, order: "3", swapins: "2" },
@@ -190,9 +205,54 @@ function parseArgs(argv) {
   return args;
 }
 
+/**
+ * In the child, for a row that measures a whole command (`cli`): the
+ * command run in-process with --json, its runs' states summed, the CPU
+ * time of the whole command (every variant and every property).
+ */
+async function runCliChild({ cli, DIST }) {
+  const { main } = await import(new URL("src/cli/main.js", DIST).href);
+  let text = "";
+  const io = {
+    out: (t) => {
+      text += t;
+    },
+    err: () => {},
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+  };
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const status = await main([...cli, "--json"], io);
+  const cpu = process.cpuUsage(cpu0);
+  const seconds = (performance.now() - t0) / 1000;
+  if (status !== 0 && status !== 1) throw new Error(`bench: ${cli.join(" ")} exited ${status}`);
+  const runs = JSON.parse(text).runs;
+  const sum = (f) => runs.reduce((n, r) => n + f(r.stats), 0);
+  const distinctStates = sum((s) => s.distinctStates);
+  return {
+    title: `swapcheck ${cli.join(" ")}`,
+    verdict: runs.some((r) => r.verdict === "violated") ? "violated" : runs[0].verdict,
+    incompleteReason: runs.find((r) => r.incompleteReason)?.incompleteReason ?? null,
+    distinctStates,
+    transitions: sum((s) => s.transitions),
+    depth: Math.max(...runs.map((r) => r.stats.depth)),
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    statesPerSecond: distinctStates / seconds,
+    storeBytes: 0,
+    bytesPerState: 0,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
 /** In the child: one search, one JSON line on stdout. */
-async function runChild({ params, maxSeconds, object, partialOrder, workers, dist }) {
+async function runChild({ params, maxSeconds, object, partialOrder, workers, dist, cli }) {
   const DIST = dist ? new URL(dist) : DIST_HERE;
+  if (cli) {
+    process.stdout.write(`${JSON.stringify(await runCliChild({ cli, DIST }))}\n`);
+    return;
+  }
   const registryUrl = new URL("models/registry.js", DIST).href;
   const { findModel } = await import(registryUrl);
   const { migrateSwapcacheModel } = await import(
