@@ -13,6 +13,7 @@ import { example } from "./example/index.js";
 import { BOUNDED_SPIN } from "./migrate-swapcache/bounded-spin.js";
 import { scenarioDeclaration } from "./migrate-swapcache/index.js";
 import {
+  KERNEL_MIGRATE_RETRIES,
   PARAMETERS,
   parseScenarioParams,
   SCENARIO_THREADS,
@@ -182,6 +183,8 @@ const migrateSwapcache: ModelEntry = declaredEntry<ScenarioParams>({
     swapins: p.swapins,
     threads: [...p.threads].join(",") || "none",
     reason: p.reason,
+    // Named only when smaller than v6.6's count.
+    ...(p.migrateRetries !== KERNEL_MIGRATE_RETRIES ? { migrateRetries: p.migrateRetries } : {}),
   }),
   declare: (p) => scenarioDeclaration(p) as unknown as Declared<Fields, unknown>,
 });

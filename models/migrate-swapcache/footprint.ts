@@ -28,6 +28,14 @@ import { pteWalks } from "./walks.js";
 
 export const FOLIO_OBJECTS = ["folio:A", "folio:B"] as const;
 
+/** Every frame's object: A, B and each swap-in's fresh page (C, D, ...). */
+export function folioObjects(setup: Setup): readonly string[] {
+  const fresh = setup.swapCache
+    ? setup.swapinNames.map((_, t) => `folio:${String.fromCharCode(67 + t)}`)
+    : [];
+  return [...FOLIO_OBJECTS, ...fresh];
+}
+
 const EMPTY: Footprint = { reads: [], writes: [] };
 
 /** A footprint that reads and writes `rw`, and only reads `r`. */
@@ -124,15 +132,24 @@ function reclaimFlow(setup: Setup): Flow<Reclaim> {
 }
 
 /** A swap-in on the PTEs `ptes` (its page, or every page it may pick). */
-function swapinFlow(name: string, ptes: readonly string[]): Flow<Swapin> {
+function swapinFlow(setup: Setup, name: string, ptes: readonly string[]): Flow<Swapin> {
   const pc = `${name}.pc`;
   const ref = `${name}.ref`;
-  const folios = FOLIO_OBJECTS;
+  // Any frame can sit in the cache: A, B, or another swap-in's fresh page.
+  const folios = folioObjects(setup);
   const table: Record<Swapin, [Footprint, Swapin[]]> = {
     [Swapin.Fault]: [fp([pc], ptes), [Swapin.Load, Swapin.Done]],
-    [Swapin.Load]: [fp([pc, ref], ["xa"]), [Swapin.TryGet, Swapin.Done]],
+    [Swapin.Load]: [fp([pc, ref], ["xa"]), [Swapin.TryGet, Swapin.Alloc, Swapin.Done]],
     [Swapin.TryGet]: [fp([pc, ref, ...folios]), [Swapin.Reload, Swapin.Load]],
     [Swapin.Reload]: [fp([pc, ref, ...folios], ["xa"]), [Swapin.Lock, Swapin.Load]],
+    // __read_swap_cache_async on the thread's own fresh page (any frame, coarsely).
+    [Swapin.Alloc]: [fp([pc, ref, ...folios]), [Swapin.Prepare]],
+    [Swapin.Prepare]: [
+      fp([pc, ref, ...folios, "swap", "bug"]),
+      [Swapin.AddToCache, Swapin.Load, Swapin.Done],
+    ],
+    [Swapin.AddToCache]: [fp([pc, ref, ...folios, "xa"], ["xa_lock"]), [Swapin.Read]],
+    [Swapin.Read]: [fp([pc, ref, ...folios]), [Swapin.Lock]],
     [Swapin.Lock]: [fp([pc, ...folios], [ref]), [Swapin.Recheck]],
     [Swapin.Recheck]: [fp([pc, ref, ...folios]), [Swapin.Map, Swapin.Fault]],
     [Swapin.Map]: [fp([pc, ref, ...folios, ...ptes, "swap", "bug"]), [Swapin.Unlock, Swapin.Fault]],
@@ -180,7 +197,7 @@ export function threadFootprints(setup: Setup): Map<string, ThreadFootprints> {
     const flowOn = (page: number) => {
       let f = byPage.get(page);
       if (f === undefined) {
-        f = swapinFlow(name, pteObjects(setup, page >= 0 ? [page] : null));
+        f = swapinFlow(setup, name, pteObjects(setup, page >= 0 ? [page] : null));
         byPage.set(page, f);
       }
       return f;
@@ -214,7 +231,10 @@ export function threadFootprints(setup: Setup): Map<string, ThreadFootprints> {
   }
   for (const w of pteWalks(setup)) {
     // Taken whole until done: a walk visits every PTE and may meet either frame.
-    const whole = fp([w.name, A, B, "xa", "swap", "bug", ...pteObjects(setup)], ["xa_lock"]);
+    const whole = fp(
+      [w.name, ...folioObjects(setup), "xa", "swap", "bug", ...pteObjects(setup)],
+      ["xa_lock"],
+    );
     const done = (s: ScenarioState) => s[w.name].pc === w.done;
     out.set(w.name, {
       next: (s) => (done(s) ? EMPTY : whole),

@@ -124,8 +124,7 @@ function objectWords(d: Declared<Fields, Setup>): (object: string) => readonly n
   };
   const swapins = d.decl.config.swapinNames;
   return (object) => {
-    if (object === "folio:A") return [word("folios", 0)];
-    if (object === "folio:B") return [word("folios", 1)];
+    if (object.startsWith("folio:")) return [word("folios", object.charCodeAt(6) - 65)];
     if (object.startsWith("pte:")) return [word("ptes")];
     const field = fixed[object];
     if (field !== undefined) return [word(field)];

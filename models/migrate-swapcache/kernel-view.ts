@@ -6,7 +6,7 @@
  */
 import type { KernelObject } from "../../invariants/index.js";
 import type { Hold, KernelView, LookupView } from "../../src/kernel/view.js";
-import { FOLIO_OBJECTS, pteObjects } from "./footprint.js";
+import { folioObjects, pteObjects } from "./footprint.js";
 import {
   FRAME_A,
   FRAME_B,
@@ -86,9 +86,17 @@ export function scenarioView(s: ScenarioState, setup: Setup): KernelView {
             get map() {
               return s.swap!;
             },
-            // Allocation and add_to_swap_cache, and __delete_from_swap_cache
-            // and put_swap_folio, are each one step here: no open window.
-            pending: new Set<number>(),
+            // Reclaim's allocation and add_to_swap_cache, and
+            // __delete_from_swap_cache and put_swap_folio, are each one step
+            // here; a swap-in between swapcache_prepare and
+            // add_to_swap_cache owns its entry's cache bit.
+            get pending() {
+              const slots = new Set<number>();
+              s.swapins.forEach((t) => {
+                if (t.pc === Swapin.AddToCache) slots.add(t.index);
+              });
+              return slots;
+            },
           },
         }
       : {}),
@@ -123,7 +131,7 @@ export function scenarioObjects(setup: Setup): (kind: KernelObject) => readonly 
   return (kind) => {
     switch (kind) {
       case "frames":
-        return FOLIO_OBJECTS;
+        return folioObjects(setup);
       case "cache":
         return ["xa"];
       case "cache-lock":

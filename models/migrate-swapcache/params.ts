@@ -84,7 +84,8 @@ export const SCENARIO_THREADS = [
   { name: "migrate", description: "migrate_pages (sync) on A: unmap, folio_migrate_mapping, move" },
   {
     name: "swapin",
-    description: "do_swap_page on PTE j: filemap_get_entry under RCU, lock, recheck, map",
+    description:
+      "do_swap_page on PTE j: filemap_get_entry under RCU (a miss: __read_swap_cache_async), lock, recheck, map",
   },
   { name: "fault", description: "page-cache mappings: filemap_fault on page j (same lookup loop)" },
   { name: "reclaim-dst", description: "optional: reclaim of B once it is on the LRU" },
@@ -136,6 +137,8 @@ export const MAX_ORDER = 5;
 export const MIN_CHUNK_SHIFT = 1;
 export const MAX_CHUNK_SHIFT = 6;
 export const MAX_SWAPINS = 8;
+/** Retries after the first pass: NR_MAX_MIGRATE_PAGES_RETRY (10) passes in v6.6. */
+export const KERNEL_MIGRATE_RETRIES = 9;
 
 export interface ScenarioParams {
   readonly variant: Variant;
@@ -159,8 +162,10 @@ export interface ScenarioParams {
   readonly legacyBacking: LegacyBacking;
   /**
    * How often migration retries after folio_ref_freeze fails with -EAGAIN
-   * before giving up (the kernel makes NR_MAX_MIGRATE_PAGES_RETRY = 10
-   * passes; a smaller bound keeps the state space small).
+   * before giving up. v6.6's migrate_pages makes NR_MAX_MIGRATE_PAGES_RETRY
+   * = 10 passes for MIGRATE_SYNC (migrate_pages_sync: 3 asynchronous, then
+   * 7 synchronous): 9 retries after the first, the default. A smaller
+   * bound is named in the output.
    */
   readonly migrateRetries: number;
   /** --bounded-spin N: flag N consecutive failed folio_try_get_rcu calls (0: off). */
@@ -185,7 +190,7 @@ export const DEFAULTS: ScenarioParams = {
   threads: new Set<OptionalThread>(["reclaim-dst"]),
   reason: "offline",
   legacyBacking: "both",
-  migrateRetries: 1,
+  migrateRetries: KERNEL_MIGRATE_RETRIES,
   spinBound: 0,
   symmetry: false,
 };
@@ -236,8 +241,8 @@ export const PARAMETERS: readonly ParameterSpec[] = [
   },
   {
     name: "migrate-retries",
-    description: "-EAGAIN retries before migration gives up, 0..10",
-    default: "1",
+    description: `-EAGAIN retries before migration gives up, 0..${KERNEL_MIGRATE_RETRIES} (v6.6: 10 passes, ${KERNEL_MIGRATE_RETRIES} retries)`,
+    default: String(KERNEL_MIGRATE_RETRIES),
   },
   {
     name: "bounded-spin",
@@ -306,7 +311,12 @@ export function parseScenarioParams(model: string, raw: RawParams): ScenarioPara
   if (raw["legacy-backing"] !== undefined && !mappings.includes("legacy-pagecache")) {
     throw new ParameterError("--legacy-backing only applies to --mapping legacy-pagecache");
   }
-  const migrateRetries = parseIntIn("migrate-retries", raw["migrate-retries"] ?? "1", 0, 10);
+  const migrateRetries = parseIntIn(
+    "migrate-retries",
+    raw["migrate-retries"] ?? String(KERNEL_MIGRATE_RETRIES),
+    0,
+    KERNEL_MIGRATE_RETRIES,
+  );
   const spinBound = parseIntIn("bounded-spin", raw["bounded-spin"] ?? "0", 0, 20);
   const symmetryText = raw.symmetry ?? "off";
   if (symmetryText === "on" && pageText === "distinct") {

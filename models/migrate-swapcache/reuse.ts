@@ -13,7 +13,7 @@
 import { List } from "immutable";
 import { stepTable } from "../../src/declared/steps.js";
 import { folioAlloc, MAPPING, PG } from "../../src/kernel/folio.js";
-import { recycledData, type ScenarioState, type Setup } from "./state.js";
+import { FRAME_B, recycledData, type ScenarioState, type Setup } from "./state.js";
 import { frameName, stepMaker, type ThreadStep, updateFolio } from "./step.js";
 
 export const REUSE_STEPS = stepTable<Setup, "alloc_pages">({ alloc_pages: "core" });
@@ -33,8 +33,9 @@ export function reuseSteps(s: ScenarioState): ThreadStep[] {
   if (s.reuseDone) return [];
   const steps: ThreadStep[] = [];
   s.folios.forEach((f, frame) => {
-    // Only frames that were in use and were freed: recycled memory.
-    if (f.allocated || f.generation === 0) return;
+    // Only A's and B's frames, once in use and freed: recycled memory (a
+    // swap-in's fresh page stands for any page the allocator gives it).
+    if (frame > FRAME_B || f.allocated || f.generation === 0) return;
     for (const kind of KINDS) {
       steps.push(
         step(

@@ -34,6 +34,16 @@ export const FRAME_A = 0;
 export const FRAME_B = 1;
 export const NO_FRAME = -1;
 
+/**
+ * The free pages vma_alloc_folio hands out on a swap-cache miss
+ * (__read_swap_cache_async): as many fresh order-0 frames as swap-ins,
+ * after A and B (C, D, ...), shared by all of them (so that the swap-ins
+ * stay interchangeable for --symmetry), the lowest free one first.
+ */
+export function swapinFrame(i: number): number {
+  return 2 + i;
+}
+
 /** Data token of original page p (what the process wrote there). */
 export function originalData(page: number): number {
   return page + 1;
@@ -88,6 +98,11 @@ export enum Swapin {
   Load,
   TryGet,
   Reload,
+  /** The lookup missed: __read_swap_cache_async (R4..R9 of the spec). */
+  Alloc,
+  Prepare,
+  AddToCache,
+  Read,
   Lock,
   Recheck,
   Map,
@@ -326,7 +341,11 @@ export function initialStates(setup: Setup): ScenarioState[] {
     return [
       ScenarioState({
         xa: xaInit(params.chunkShift),
-        folios: List([a, frameB]),
+        folios: List([
+          a,
+          frameB,
+          ...setup.swapinNames.map(() => Folio({ data: List([DATA_GARBAGE]) })),
+        ]),
         ptes: List(Array.from({ length: nr }, (_, p) => ptePresent(FRAME_A, p))),
         // Slots 0..2^(k+1)-1: A's range [nr, 2nr) is one aligned cluster of
         // 2^k slots, as folio_alloc_swap hands out for a THP (swap_alloc_cluster).

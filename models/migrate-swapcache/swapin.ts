@@ -18,16 +18,21 @@
  * (should_try_to_free_swap: swap not full, not mlocked).
  */
 
+import { List } from "immutable";
 import { stepTable } from "../../src/declared/steps.js";
 import { forNames } from "../../src/declared/tracker.js";
 import {
+  Folio,
   folioCovers,
   folioPut,
+  folioRefAdd,
+  folioSet,
   folioTest,
   folioTryGetRcu,
   folioTrylock,
   folioUnlock,
   MAPPING,
+  PG,
 } from "../../src/kernel/folio.js";
 import {
   pteDescribe,
@@ -36,10 +41,18 @@ import {
   ptePresent,
   pteSwapOffset,
 } from "../../src/kernel/page-table.js";
-import { swapFree } from "../../src/kernel/swap-map.js";
-import { xaIsPointer, xaLoad, xaToPointer } from "../../src/kernel/xarray.js";
+import { EEXIST, swapcachePrepare, swapFree } from "../../src/kernel/swap-map.js";
+import { xaIsPointer, xaLoad, xaMkPointer, xaStore, xaToPointer } from "../../src/kernel/xarray.js";
 import { describeEntry } from "./describe.js";
-import { type ScenarioState, type Setup, Swapin, SwapinThread, withSwap } from "./state.js";
+import {
+  originalData,
+  type ScenarioState,
+  type Setup,
+  Swapin,
+  SwapinThread,
+  swapinFrame,
+  withSwap,
+} from "./state.js";
 import { folioOf, frameName, stepMaker, type ThreadStep, updateFolio } from "./step.js";
 
 const onSwapCache = (setup: Setup) => (setup.swapCache ? "core" : "absent");
@@ -60,6 +73,10 @@ export const SWAPIN_STEPS = stepTable<
   | "folio_unlock"
   | "handle_mm_fault"
   | "pte_same"
+  | "vma_alloc_folio"
+  | "swapcache_prepare"
+  | "add_to_swap_cache"
+  | "swap_readpage"
 >({
   do_swap_page: onSwapCache,
   filemap_fault: onPageCache,
@@ -73,6 +90,11 @@ export const SWAPIN_STEPS = stepTable<
   folio_unlock: "core",
   handle_mm_fault: "branch",
   pte_same: "branch",
+  // The miss path: only once B has left the swap cache, or under a wrong store.
+  vma_alloc_folio: (setup) => (setup.swapCache ? "branch" : "absent"),
+  swapcache_prepare: (setup) => (setup.swapCache ? "branch" : "absent"),
+  add_to_swap_cache: (setup) => (setup.swapCache ? "branch" : "absent"),
+  swap_readpage: (setup) => (setup.swapCache ? "branch" : "absent"),
 });
 const step = stepMaker(SWAPIN_STEPS);
 
@@ -100,8 +122,18 @@ export function swapinSteps(s: ScenarioState, setup: Setup, t: number): ThreadSt
 
     case Swapin.Load: {
       const entry = xaLoad(s.xa, me.index);
+      if (!xaIsPointer(entry) && setup.swapCache) {
+        // A miss: swapin_readahead → __read_swap_cache_async reads the entry.
+        return [
+          step(
+            "filemap_get_entry",
+            `rcu: xas_load(slot ${me.index}) → ${describeEntry(s, entry)}: miss → __read_swap_cache_async`,
+            (s) => set(s, { pc: Swapin.Alloc }),
+          ),
+        ];
+      }
       if (!xaIsPointer(entry)) {
-        // A miss: the folio would be read from disk, which is out of scope.
+        // A page-cache miss: the folio would be read from the file, out of scope.
         return [
           step(
             "filemap_get_entry",
@@ -161,6 +193,12 @@ export function swapinSteps(s: ScenarioState, setup: Setup, t: number): ThreadSt
       ];
     }
 
+    case Swapin.Alloc:
+    case Swapin.Prepare:
+    case Swapin.AddToCache:
+    case Swapin.Read:
+      return readSwapCacheSteps(s, setup, t, set);
+
     case Swapin.Lock:
       if (folioTest(folioOf(s, x), "locked")) return [];
       return [
@@ -219,6 +257,122 @@ export function swapinSteps(s: ScenarioState, setup: Setup, t: number): ThreadSt
 
     default:
       return [];
+  }
+}
+
+/**
+ * __read_swap_cache_async (mm/swap_state.c, v6.6) after the lookup missed:
+ *
+ *   folio = vma_alloc_folio(gfp, 0, vma, addr);                      // R4
+ *   err = swapcache_prepare(entry);                                  // R5
+ *   if (err == -EEXIST) { folio_put(folio); schedule_timeout_uninterruptible(1);
+ *                         goto again (the lookup); }                 // R6
+ *   if (err) goto fail_put;                                          // -ENOENT
+ *   __folio_set_locked; __folio_set_swapbacked;                       // R7
+ *   add_to_swap_cache(folio, entry);  // overwrites the slot unchecked  R8
+ *   swap_readpage(folio);             // I/O: uptodate, unlock        R9
+ *
+ * -EEXIST means someone holds the entry's cache bit without the lookup
+ * seeing a folio: legitimately a delete or another reader in progress; with
+ * a wrong store (NULL in B's tail slots) B itself, for as long as B stays
+ * in the swap cache: the fault loops here, in D state, not under RCU.
+ * The read is one step (the I/O completes and unlocks the folio); the disk
+ * holds what reclaim's writeback wrote: the page's original data.
+ */
+function readSwapCacheSteps(
+  s: ScenarioState,
+  setup: Setup,
+  t: number,
+  set: SetSwapin,
+): ThreadStep[] {
+  const me = s.swapins.get(t)!;
+  const o = me.index;
+  if (me.pc === Swapin.Alloc) {
+    const free = setup.swapinNames
+      .map((_, i) => swapinFrame(i))
+      .find((f) => !folioOf(s, f).allocated);
+    if (free === undefined) {
+      // Every fresh page of the model is in use: -ENOMEM, VM_FAULT_OOM.
+      return [
+        step("vma_alloc_folio", "vma_alloc_folio fails (no free page here): VM_FAULT_OOM", (s) =>
+          set(s, { pc: Swapin.Done }),
+        ),
+      ];
+    }
+    const c = free;
+    return [
+      step("vma_alloc_folio", `vma_alloc_folio → ${frameName(s, c)} (order 0)`, (s) =>
+        set(
+          updateFolio(s, c, (f) =>
+            Folio({ allocated: true, refcount: 1, data: f.data, generation: 1 }),
+          ),
+          { pc: Swapin.Prepare, folio: c, hasRef: true },
+        ),
+      ),
+    ];
+  }
+  const c = me.folio;
+  const name = frameName(s, c);
+  switch (me.pc) {
+    case Swapin.Prepare: {
+      const r = swapcachePrepare(s.swap!, o);
+      if (r.ret === EEXIST) {
+        return [
+          step(
+            "swapcache_prepare",
+            `swapcache_prepare(swp(${o})) = -EEXIST: folio_put(${name}); schedule_timeout_uninterruptible(1); look up again`,
+            (s) => set(updateFolio(s, c, folioPut), { pc: Swapin.Load, folio: -1, hasRef: false }),
+          ),
+        ];
+      }
+      if (r.ret !== 0) {
+        return [
+          step(
+            "swapcache_prepare",
+            `swapcache_prepare(swp(${o})) = ${r.ret}: entry freed; folio_put(${name}); no folio, the fault ends`,
+            (s) => set(updateFolio(s, c, folioPut), { pc: Swapin.Done, folio: -1, hasRef: false }),
+          ),
+        ];
+      }
+      return [
+        step("swapcache_prepare", `swapcache_prepare(swp(${o})): SWAP_HAS_CACHE set`, (s) =>
+          set(withSwap(s, r), { pc: Swapin.AddToCache }),
+        ),
+      ];
+    }
+    case Swapin.AddToCache: {
+      if (s.xaLock !== "") return [];
+      return [
+        step(
+          "add_to_swap_cache",
+          `add_to_swap_cache(${name}, swp(${o})): slot ${o} ← ${name}`,
+          (s) =>
+            set(
+              updateFolio(s.set("xa", xaStore(s.xa, o, xaMkPointer(c))), c, (f) =>
+                folioRefAdd(f, 1)
+                  .set("flags", PG.locked | PG.swapbacked | PG.swapcache)
+                  .set("mapping", MAPPING.anon)
+                  .set("index", o),
+              ),
+              { pc: Swapin.Read },
+            ),
+        ),
+      ];
+    }
+    default:
+      return [
+        step("swap_readpage", `swap_readpage(${name}): read swp(${o}); uptodate, unlock`, (s) =>
+          set(
+            updateFolio(s, c, (f) =>
+              folioSet(folioUnlock(f), "uptodate").set(
+                "data",
+                List([originalData(o - setup.base)]),
+              ),
+            ),
+            { pc: Swapin.Lock },
+          ),
+        ),
+      ];
   }
 }
 
@@ -352,6 +506,10 @@ export const SWAPIN_AT: Record<Swapin, string> = {
   [Swapin.Load]: "in filemap_get_entry (rcu)",
   [Swapin.TryGet]: "next folio_try_get_rcu (rcu)",
   [Swapin.Reload]: "next xas_reload (rcu)",
+  [Swapin.Alloc]: "next vma_alloc_folio",
+  [Swapin.Prepare]: "next swapcache_prepare",
+  [Swapin.AddToCache]: "next add_to_swap_cache",
+  [Swapin.Read]: "next swap_readpage",
   [Swapin.Lock]: "next folio_lock",
   [Swapin.Recheck]: "next recheck",
   [Swapin.Map]: "next set_pte_at",

@@ -32,9 +32,7 @@ import { stepTable } from "../../src/declared/steps.js";
 import {
   folioNrPages,
   folioPut,
-  folioPutMany,
   folioRefAdd,
-  folioSet,
   folioTest,
   folioTrylock,
   folioUnlock,
@@ -48,8 +46,7 @@ import {
   pteSwap,
   pteSwapOffset,
 } from "../../src/kernel/page-table.js";
-import { folioSwapped, swapFree } from "../../src/kernel/swap-map.js";
-import { XA_EMPTY } from "../../src/kernel/xarray.js";
+import { swapFree } from "../../src/kernel/swap-map.js";
 import {
   LOOKUP_STEPS,
   type LookupNext,

@@ -81,19 +81,19 @@ describe("unpackable (a parallel search hands packed states between threads)", (
       states = states.flatMap((s) => model.actions(s).map((step) => model.next(s, step.action)));
     }
     // Every part word in turn replaced by an id no thread has handed out
-    // (one swap-in: xarray, A, B, PTEs, VM_BUG_ON, swap map, reclaim, migrate, swap-in, reclaim-dst,
-    // swapoff, zap, mincore).
-    const s = states.find((x) => x[5] !== -1) ?? states[0]!;
-    expect(s).toHaveLength(16);
+    // (one swap-in: xarray, A, B, the swap-in's fresh page C, PTEs, VM_BUG_ON, swap map, reclaim,
+    // migrate, swap-in, reclaim-dst, swapoff, zap, mincore).
+    const s = states.find((x) => x[6] !== -1) ?? states[0]!;
+    expect(s).toHaveLength(17);
     const unknown = 2 ** 30;
-    const partWords = [0, 1, 2, 3, 5, 6, 7, 9, 10, 11, 13, 14, 15];
+    const partWords = [0, 1, 2, 3, 4, 6, 7, 8, 10, 11, 12, 14, 15, 16];
     for (const w of partWords) {
       const words = [...s];
       words[w] = unknown;
       expect(model.unpackable!(words), `word ${w}`).toBe(false);
     }
     // Words that are flags or indices, not part ids, do not matter.
-    for (const w of [4, 8, 12]) {
+    for (const w of [5, 9, 13]) {
       const words = [...s];
       words[w] = unknown;
       expect(model.unpackable!(words), `word ${w}`).toBe(true);

@@ -13,7 +13,12 @@
  * model on purpose: the reuse thread offers two kinds of reuse (another
  * process's anonymous page, a page-cache page), and migration, swapoff and
  * zap paths grew: 212 of the 248 cells have more states, and every verdict,
- * violated property and shortest counterexample stayed as recorded.
+ * violated property and shortest counterexample stayed as recorded. Then
+ * again when the swap-in's miss path went through __read_swap_cache_async
+ * instead of ending the thread: 68 cells have more states (and 8 of them
+ * changed again when the fresh pages became a pool shared by the
+ * swap-ins), verdicts,
+ * properties and shortest counterexamples unchanged.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";

@@ -10,7 +10,13 @@ import {
   migrateSwapcacheModel,
 } from "../../models/migrate-swapcache/index.js";
 import { DEFAULTS, type ScenarioParams } from "../../models/migrate-swapcache/params.js";
+import {
+  originalData,
+  type ScenarioState,
+  swapinFrame,
+} from "../../models/migrate-swapcache/state.js";
 import { checkLiveness, type Model, search, type Trace } from "../../src/engine/index.js";
+import { pteFrame, pteKind } from "../../src/kernel/page-table.js";
 
 function model(params: Partial<ScenarioParams>, property: string) {
   const m = compiledScenarioModel(migrateSwapcacheModel({ ...DEFAULTS, ...params }));
@@ -95,5 +101,50 @@ describe("mincore (mincore_pte_range → mincore_page)", () => {
     expect(r.verdict).toBe("violated");
     const loop = r.trace!.steps.slice(r.trace!.loopStart!);
     expect(loop.some((s) => s.thread === "mincore" && s.name === "folio_try_get_rcu")).toBe(true);
+  });
+});
+
+describe("swap-in miss (swapin_readahead → __read_swap_cache_async)", () => {
+  it("a wrong store (NULL in B's tails) loops on swapcache_prepare's -EEXIST while B stays cached", () => {
+    const r = checkLiveness(model({ variant: "null-tails" }, "fault-completes(swapin1)"));
+    expect(r.verdict).toBe("violated");
+    const loop = r.trace!.steps.slice(r.trace!.loopStart!).filter((s) => s.thread === "swapin1");
+    expect(loop.map((s) => s.name)).toContain("swapcache_prepare");
+    expect(loop.find((s) => s.name === "swapcache_prepare")!.label).toContain("-EEXIST");
+    // The loop leaves RCU each time: it is no RCU stall.
+    expect(
+      checkLiveness(model({ variant: "null-tails" }, "lookup-progress(swapin1)")).verdict,
+    ).toBe("holds");
+  });
+
+  it("after B left the swap cache, a fault reads the entry into a fresh page and maps the right data", () => {
+    // A probe invariant that fails once a PTE maps a swap-in's fresh page
+    // (frame C or D): the search finds how, and the page holds the data.
+    const m = migrateSwapcacheModel({ ...DEFAULTS, variant: "swapcache-check" });
+    const fresh = (s: ScenarioState) =>
+      s.ptes.findIndex((pte) => pteKind(pte) === "present" && pteFrame(pte) >= swapinFrame(0));
+    const probe = {
+      name: "probe",
+      kind: "always" as const,
+      description: "no PTE maps a swap-in's fresh page",
+      holds: (s: ScenarioState) => fresh(s) < 0,
+    };
+    const r = search({ ...m, properties: [probe] });
+    expect(r.verdict).toBe("violated");
+    const names = r.trace!.steps.map((s) => s.name);
+    for (const n of [
+      "__delete_from_swap_cache",
+      "vma_alloc_folio",
+      "swapcache_prepare",
+      "add_to_swap_cache",
+      "swap_readpage",
+      "set_pte_at",
+    ]) {
+      expect(names).toContain(n);
+    }
+    const last = r.trace!.steps.at(-1)!.state;
+    const j = fresh(last);
+    const frame = last.folios.get(pteFrame(last.ptes.get(j)!))!;
+    expect(frame.data.get(0)).toBe(originalData(j));
   });
 });

@@ -33,6 +33,7 @@ export const CLASSIC: ScenarioParams = {
   swapins: 1,
   threads: new Set(["reclaim-dst", "reuse"]),
   reason: "demotion",
+  migrateRetries: 1,
 };
 
 /** The same as command-line parameters (for tests that go through the registry). */
@@ -40,6 +41,7 @@ export const CLASSIC_RAW = {
   swapins: "1",
   "swapin-page": "all",
   reason: "demotion",
+  "migrate-retries": "1",
 } as const;
 
 export function scenario(params: Partial<ScenarioParams>) {

@@ -16,7 +16,12 @@ import { search } from "../../dist/src/engine/index.js";
 
 const entry = findModel("migrate-swapcache");
 // A copy of test/models/scenario-helpers.ts's CLASSIC_RAW: were they to differ, the counts would, and the test would fail.
-const CLASSIC_RAW = { swapins: "1", "swapin-page": "all", reason: "demotion" };
+const CLASSIC_RAW = {
+  swapins: "1",
+  "swapin-page": "all",
+  reason: "demotion",
+  "migrate-retries": "1",
+};
 const cells = [];
 for (const order of ["1", "2", "3"])
   for (const shift of ["2", "3"])
