@@ -17,7 +17,7 @@ import { type StepTable, stepTable } from "../../src/declared/steps.js";
 import { folioPut, folioTryGetRcu } from "../../src/kernel/folio.js";
 import { xaIsPointer, xaLoad, xaToPointer } from "../../src/kernel/xarray.js";
 import { describeEntry } from "./describe.js";
-import type { ScenarioState, Setup } from "./state.js";
+import { PteWalk, type ScenarioState, type Setup } from "./state.js";
 import { folioOf, frameName, type ThreadStep, updateFolio } from "./step.js";
 
 /** Where a thread is in the loop. */
@@ -136,4 +136,69 @@ export interface PteWalkThread {
   readonly inRcu: ReadonlySet<number>;
   /** Where it is, in kernel words, by program counter. */
   readonly at: Readonly<Record<number, string>>;
+}
+
+type WalkField = PteWalkThread["name"];
+type WalkPatch = Partial<ReturnType<PteWalk["toObject"]>>;
+
+/** A walk's program counters the loop needs: where the loop's stages are, and where it goes after. */
+export interface WalkPcs {
+  readonly scan: number;
+  readonly load: number;
+  readonly tryGet: number;
+  readonly reload: number;
+  readonly done: number;
+}
+
+/**
+ * What every PTE walk shares: updating its record, moving on to the next
+ * PTE, and the lookup loop's steps with their transitions (a hit goes to
+ * `onHit`, a miss to `onMiss`).
+ */
+export function pteWalk(field: WalkField, pcs: WalkPcs) {
+  const set = (s: ScenarioState, patch: WalkPatch) => s.set(field, PteWalk.patch(s[field], patch));
+  const nextPte = (s: ScenarioState, setup: Setup) => {
+    const page = s[field].page + 1;
+    const done = page >= setup.nr;
+    return set(s, {
+      pc: done ? pcs.done : pcs.scan,
+      page: done ? s[field].page : page,
+      index: -1,
+      folio: -1,
+      hasRef: false,
+      spins: 0,
+    });
+  };
+  const stages = new Map<number, LookupStage>([
+    [pcs.load, "load"],
+    [pcs.tryGet, "try-get"],
+    [pcs.reload, "reload"],
+  ]);
+  /** The loop's step when the walk is in it, else null. */
+  const lookup = (
+    s: ScenarioState,
+    setup: Setup,
+    step: StepOf,
+    onHit: (s: ScenarioState) => ScenarioState,
+    onMiss: (s: ScenarioState) => ScenarioState,
+  ): ThreadStep | null => {
+    const me = s[field];
+    const stage = stages.get(me.pc);
+    if (stage === undefined) return null;
+    return lookupStep(s, setup, stage, me, step, (s, next) => {
+      switch (next.to) {
+        case "try-get":
+          return set(s, { pc: pcs.tryGet, folio: next.folio });
+        case "load":
+          return set(s, { pc: pcs.load, folio: -1, hasRef: false, spins: next.spins });
+        case "reload":
+          return set(s, { pc: pcs.reload, hasRef: true });
+        case "hit":
+          return onHit(s);
+        default:
+          return onMiss(s);
+      }
+    });
+  };
+  return { set, nextPte, lookup };
 }

@@ -11,14 +11,8 @@
 import { stepTable } from "../../src/declared/steps.js";
 import { folioPut, folioTest } from "../../src/kernel/folio.js";
 import { pteDescribe, pteKind, pteSwapOffset } from "../../src/kernel/page-table.js";
-import {
-  LOOKUP_STEPS,
-  type LookupNext,
-  type LookupStage,
-  lookupStep,
-  type PteWalkThread,
-} from "./lookup.js";
-import { Mincore, PteWalk, type ScenarioState, type Setup } from "./state.js";
+import { LOOKUP_STEPS, type PteWalkThread, pteWalk } from "./lookup.js";
+import { Mincore, type ScenarioState, type Setup } from "./state.js";
 import { folioOf, frameName, stepMaker, type ThreadStep, updateFolio } from "./step.js";
 
 export const MINCORE_STEPS = stepTable<
@@ -31,50 +25,25 @@ export const MINCORE_STEPS = stepTable<
 });
 const step = stepMaker(MINCORE_STEPS);
 
-type Patch = Partial<ReturnType<PteWalk["toObject"]>>;
-const set = (s: ScenarioState, patch: Patch) => s.set("mincore", PteWalk.patch(s.mincore, patch));
-
-const STAGE: Partial<Record<Mincore, LookupStage>> = {
-  [Mincore.Load]: "load",
-  [Mincore.TryGet]: "try-get",
-  [Mincore.Reload]: "reload",
-};
-
-function nextPte(s: ScenarioState, setup: Setup): ScenarioState {
-  const page = s.mincore.page + 1;
-  const done = page >= setup.nr;
-  return set(s, {
-    pc: done ? Mincore.Done : Mincore.Scan,
-    page: done ? s.mincore.page : page,
-    index: -1,
-    folio: -1,
-    hasRef: false,
-    spins: 0,
-  });
-}
+const { set, nextPte, lookup } = pteWalk("mincore", {
+  scan: Mincore.Scan,
+  load: Mincore.Load,
+  tryGet: Mincore.TryGet,
+  reload: Mincore.Reload,
+  done: Mincore.Done,
+});
 
 export function mincoreSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
   const me = s.mincore;
   const pc = me.pc as Mincore;
-  const stage = STAGE[pc];
-  if (stage !== undefined) {
-    return [
-      lookupStep(s, setup, stage, me, step, (s, next: LookupNext) => {
-        switch (next.to) {
-          case "try-get":
-            return set(s, { pc: Mincore.TryGet, folio: next.folio });
-          case "load":
-            return set(s, { pc: Mincore.Load, folio: -1, hasRef: false, spins: next.spins });
-          case "reload":
-            return set(s, { pc: Mincore.Reload, hasRef: true });
-          case "hit":
-            return set(s, { pc: Mincore.Put });
-          default:
-            return nextPte(s, setup);
-        }
-      }),
-    ];
-  }
+  const inLoop = lookup(
+    s,
+    setup,
+    step,
+    (s) => set(s, { pc: Mincore.Put }),
+    (s) => nextPte(s, setup),
+  );
+  if (inLoop !== null) return [inLoop];
   switch (pc) {
     case Mincore.Scan: {
       const j = me.page;

@@ -47,15 +47,9 @@ import {
   pteSwapOffset,
 } from "../../src/kernel/page-table.js";
 import { swapFree } from "../../src/kernel/swap-map.js";
-import {
-  LOOKUP_STEPS,
-  type LookupNext,
-  type LookupStage,
-  lookupStep,
-  type PteWalkThread,
-} from "./lookup.js";
+import { LOOKUP_STEPS, type PteWalkThread, pteWalk } from "./lookup.js";
 import { folioFreeSwap } from "./shrink.js";
-import { PteWalk, type ScenarioState, type Setup, Swapoff, VmBug, withSwap } from "./state.js";
+import { type PteWalk, type ScenarioState, type Setup, Swapoff, VmBug, withSwap } from "./state.js";
 import { folioOf, frameName, stepMaker, type ThreadStep, updateFolio } from "./step.js";
 
 export const SWAPOFF_STEPS = stepTable<
@@ -82,52 +76,24 @@ export const SWAPOFF_STEPS = stepTable<
 });
 const step = stepMaker(SWAPOFF_STEPS);
 
-type Patch = Partial<ReturnType<PteWalk["toObject"]>>;
-
-const set = (s: ScenarioState, patch: Patch) => s.set("swapoff", PteWalk.patch(s.swapoff, patch));
-
-const STAGE: Partial<Record<Swapoff, LookupStage>> = {
-  [Swapoff.Load]: "load",
-  [Swapoff.TryGet]: "try-get",
-  [Swapoff.Reload]: "reload",
-};
-
-/** On to PTE j + 1, or done after the last. */
-function nextPte(s: ScenarioState, setup: Setup, patch: Patch = {}): ScenarioState {
-  const page = s.swapoff.page + 1;
-  const done = page >= setup.nr;
-  return set(s, {
-    ...patch,
-    pc: done ? Swapoff.Done : Swapoff.Scan,
-    page: done ? s.swapoff.page : page,
-    index: -1,
-    folio: -1,
-    hasRef: false,
-    spins: 0,
-  });
-}
+const { set, nextPte, lookup } = pteWalk("swapoff", {
+  scan: Swapoff.Scan,
+  load: Swapoff.Load,
+  tryGet: Swapoff.TryGet,
+  reload: Swapoff.Reload,
+  done: Swapoff.Done,
+});
 
 export function swapoffSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
   const me = s.swapoff;
-  const stage = STAGE[me.pc as Swapoff];
-  if (stage !== undefined) {
-    return [
-      lookupStep(s, setup, stage, me, step, (s, next: LookupNext) => {
-        switch (next.to) {
-          case "try-get":
-            return set(s, { pc: Swapoff.TryGet, folio: next.folio });
-          case "load":
-            return set(s, { pc: Swapoff.Load, folio: -1, hasRef: false, spins: next.spins });
-          case "reload":
-            return set(s, { pc: Swapoff.Reload, hasRef: true });
-          case "hit":
-            return set(s, { pc: Swapoff.Lock });
-          default:
-            return set(s, { pc: Swapoff.Readahead, folio: -1 });
-        }
-      }),
-    ];
-  }
+  const inLoop = lookup(
+    s,
+    setup,
+    step,
+    (s) => set(s, { pc: Swapoff.Lock }),
+    (s) => set(s, { pc: Swapoff.Readahead, folio: -1 }),
+  );
+  if (inLoop !== null) return [inLoop];
   const x = me.folio;
   switch (me.pc as Swapoff) {
     case Swapoff.Start:

@@ -37,15 +37,9 @@ import {
   pteSwapOffset,
 } from "../../src/kernel/page-table.js";
 import { freeSwapAndCacheCount } from "../../src/kernel/swap-map.js";
-import {
-  LOOKUP_STEPS,
-  type LookupNext,
-  type LookupStage,
-  lookupStep,
-  type PteWalkThread,
-} from "./lookup.js";
+import { LOOKUP_STEPS, type PteWalkThread, pteWalk } from "./lookup.js";
 import { folioFreeSwap } from "./shrink.js";
-import { PteWalk, type ScenarioState, type Setup, withSwap, Zap } from "./state.js";
+import { type ScenarioState, type Setup, withSwap, Zap } from "./state.js";
 import { folioOf, frameName, stepMaker, type ThreadStep, updateFolio } from "./step.js";
 
 export const ZAP_STEPS = stepTable<
@@ -66,50 +60,25 @@ export const ZAP_STEPS = stepTable<
 });
 const step = stepMaker(ZAP_STEPS);
 
-type Patch = Partial<ReturnType<PteWalk["toObject"]>>;
-const set = (s: ScenarioState, patch: Patch) => s.set("zap", PteWalk.patch(s.zap, patch));
-
-const STAGE: Partial<Record<Zap, LookupStage>> = {
-  [Zap.Load]: "load",
-  [Zap.TryGet]: "try-get",
-  [Zap.Reload]: "reload",
-};
-
-function nextPte(s: ScenarioState, setup: Setup): ScenarioState {
-  const page = s.zap.page + 1;
-  const done = page >= setup.nr;
-  return set(s, {
-    pc: done ? Zap.Done : Zap.Scan,
-    page: done ? s.zap.page : page,
-    index: -1,
-    folio: -1,
-    hasRef: false,
-    spins: 0,
-  });
-}
+const { set, nextPte, lookup } = pteWalk("zap", {
+  scan: Zap.Scan,
+  load: Zap.Load,
+  tryGet: Zap.TryGet,
+  reload: Zap.Reload,
+  done: Zap.Done,
+});
 
 export function zapSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
   const me = s.zap;
   const pc = me.pc as Zap;
-  const stage = STAGE[pc];
-  if (stage !== undefined) {
-    return [
-      lookupStep(s, setup, stage, me, step, (s, next: LookupNext) => {
-        switch (next.to) {
-          case "try-get":
-            return set(s, { pc: Zap.TryGet, folio: next.folio });
-          case "load":
-            return set(s, { pc: Zap.Load, folio: -1, hasRef: false, spins: next.spins });
-          case "reload":
-            return set(s, { pc: Zap.Reload, hasRef: true });
-          case "hit":
-            return set(s, { pc: Zap.Trylock });
-          default:
-            return nextPte(s, setup);
-        }
-      }),
-    ];
-  }
+  const inLoop = lookup(
+    s,
+    setup,
+    step,
+    (s) => set(s, { pc: Zap.Trylock }),
+    (s) => nextPte(s, setup),
+  );
+  if (inLoop !== null) return [inLoop];
   const x = me.folio;
   switch (pc) {
     case Zap.Scan:
