@@ -6,10 +6,9 @@
  * offending objects; the compiled model memoises each clause on the parts
  * it actually reads, so a clause should read little.
  */
-import type { KernelView } from "../src/kernel/view.js";
+import type { KernelObject, KernelView } from "../src/kernel/view.js";
 
-/** The kinds of kernel objects an invariant reads (a model maps them to its footprint names). */
-export type KernelObject = "frames" | "cache" | "cache-lock" | "ptes" | "holds" | "swap" | "bug";
+export type { KernelObject };
 
 export type Clause = (v: KernelView) => string | null;
 

@@ -1,16 +1,20 @@
 /**
  * What the generic invariants (invariants/) look at: the kernel objects a
- * model has, whatever its state looks like. A model gives a view of its
- * state; each part of it is read on demand (getters over the state), so
- * that the compiled model sees which parts an invariant actually read.
- * A model leaves out what it does not have (no swap map, no xarray): the
- * invariants over those objects do not apply to it.
+ * model has, whatever its state looks like. A model's view is derived from
+ * its declared state (declared-view.ts) or written by hand; each part of it
+ * is read on demand (getters over the state), so that the compiled model
+ * sees which parts an invariant actually read. A model leaves out what it
+ * does not have (no swap map, no xarray): the invariants over those objects
+ * do not apply to it.
  */
 import type { List } from "immutable";
 import type { Folio } from "./folio.js";
 import type { Pte } from "./page-table.js";
 import type { SwapMap } from "./swap-map.js";
 import type { XArray } from "./xarray.js";
+
+/** The kinds of kernel objects an invariant reads (a model maps them to its footprint names). */
+export type KernelObject = "frames" | "cache" | "cache-lock" | "ptes" | "holds" | "swap" | "bug";
 
 /** A thread's hold on a frame: a reference, the folio lock, or a mapping it is about to make. */
 export interface Hold {
