@@ -382,3 +382,16 @@ function compileProperty<S>(
     explain: (words) => checkClauses(p, unpack(words)) ?? "",
   };
 }
+
+/**
+ * A model's registration (models/registry.ts: `declaredEntry`): the
+ * parameters' side, from its params.ts, and its declaration, whose field
+ * and configuration types the registry, which runs every model alike,
+ * does not keep.
+ */
+export function registration<R extends object, P, F extends Fields, C>(
+  parameters: R,
+  declare: (p: P) => Declared<F, C>,
+): R & { declare(p: P): Declared<Fields, unknown> } {
+  return { ...parameters, declare: declare as unknown as (p: P) => Declared<Fields, unknown> };
+}
