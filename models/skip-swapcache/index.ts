@@ -1,44 +1,57 @@
 /**
  * The skip-swapcache race of 13ddaf26be32 (docs/skip-swapcache.md), assembled:
- * the state (state.ts), the threads (fault.ts, reclaim.ts), and the generic
- * invariants and the faults' progress over its KernelView (view.ts).
+ * the state (state.ts), the threads (fault.ts, reclaim.ts, swapoff.ts), and
+ * the generic invariants and the faults' progress over the state's kernel
+ * objects: the swap map, the swap cache, the PTE and the frames are its
+ * fields of those kinds; what threads hold comes from their modules.
  */
 import { kernelProperties, progressProperties } from "../../invariants/index.js";
-import { type Declared, declared, type ModelDecl } from "../../src/declared/model.js";
-import type { Fields } from "../../src/declared/state.js";
-import type { DeclaredRegistration } from "../registry.js";
-import { faultThreads } from "./fault.js";
+import { type Declared, declared, registration } from "../../src/declared/model.js";
+import { declaredView } from "../../src/kernel/declared-view.js";
+import { faultGuards, faultHolds, faultLookup, faultThreads } from "./fault.js";
 import { SKIP_PARAMETERS, type SkipParams } from "./params.js";
-import { reclaimThreads } from "./reclaim.js";
-import { initialState, makeSetup, type Setup, SKIP_STATE, type SkipState } from "./state.js";
-import { swapoffThreads } from "./swapoff.js";
-import { skipObjects, skipView } from "./view.js";
+import { reclaimHolds, reclaimPending, reclaimThreads } from "./reclaim.js";
+import {
+  D0,
+  D1,
+  FAULT_NAMES,
+  frameName,
+  initialState,
+  makeSetup,
+  type Setup,
+  SKIP_STATE,
+  type SkipState,
+} from "./state.js";
+import { swapoffHolds, swapoffPending, swapoffThreads } from "./swapoff.js";
 
-type SkipFields = typeof SKIP_STATE.fields;
-
-export function skipDeclaration(params: SkipParams): Declared<SkipFields, Setup> {
+export function skipDeclaration(params: SkipParams): Declared<typeof SKIP_STATE.fields, Setup> {
   const setup = makeSetup(params);
-  const init = initialState(setup);
-  const view = (s: SkipState) => skipView(s, setup);
-  const shape = view(init);
-  const decl: ModelDecl<SkipFields, Setup> = {
+  const model = {
     name: "skip-swapcache",
     config: setup,
     state: SKIP_STATE,
-    init: [init],
+    init: [initialState(setup)],
     threads: [...faultThreads(setup), ...reclaimThreads(setup), ...swapoffThreads(setup)],
-    properties: [
-      ...kernelProperties(shape, view, skipObjects),
-      ...progressProperties(shape, view, (t) => [t]).filter((p) =>
-        p.name.startsWith("fault-completes"),
-      ),
-    ],
   };
-  return declared(decl);
+  const faults = FAULT_NAMES.map((_, t) => t);
+  const { shape, view, objects } = declaredView(model, {
+    frameName,
+    cache: { swapCache: true, multiIndex: false, maxIndex: params.slots - 1 },
+    expectedData: (s) => (s.written ? D1 : D0),
+    holds: [...faults.map((t) => (s: SkipState) => faultHolds(s, t)), reclaimHolds, swapoffHolds],
+    pending: (s) => [...faultGuards(s), ...reclaimPending(s), ...swapoffPending(s)],
+    bug: (s) => s.bug?.what ?? null,
+    lookups: (s) => faults.map((t) => faultLookup(s, t)),
+    reads: { ptes: ["written"], bug: ["bug"] },
+  });
+  const faultsComplete = progressProperties(shape, view, (t) => [t]).filter((p) =>
+    p.name.startsWith("fault-completes"),
+  );
+  return declared({
+    ...model,
+    properties: [...kernelProperties(shape, view, objects), ...faultsComplete],
+  });
 }
 
 /** The registration (models/registry.ts: `declaredEntry(skipSwapcache)`). */
-export const skipSwapcache: DeclaredRegistration<SkipParams> = {
-  ...SKIP_PARAMETERS,
-  declare: (p) => skipDeclaration(p) as unknown as Declared<Fields, unknown>,
-};
+export const skipSwapcache = registration(SKIP_PARAMETERS, skipDeclaration);
