@@ -21,8 +21,6 @@ interface Row {
 const OVER: Readonly<Record<string, number>> = {
   // Footprints for --por, the kernel view and variables, the store variants.
   "migrate-swapcache": 0.23,
-  // The guide's example: too small for its view and registration to weigh little.
-  example: 0.16,
 };
 
 const rows = (layerModels() as string[]).map((dir) => countModel(dir) as Row);
