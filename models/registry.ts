@@ -183,6 +183,7 @@ const migrateSwapcache: ModelEntry = declaredEntry<ScenarioParams>({
     swapins: p.swapins,
     threads: [...p.threads].join(",") || "none",
     reason: p.reason,
+    ...(p.access !== "hot" ? { access: p.access } : {}),
     // Named only when smaller than v6.6's count.
     ...(p.migrateRetries !== KERNEL_MIGRATE_RETRIES ? { migrateRetries: p.migrateRetries } : {}),
   }),

@@ -8,7 +8,8 @@
  *   folio:A, folio:B    a frame's struct folio (refcount, flags, data, ...)
  *   pte:j               the PTE of page j
  *   bug                 the VM_BUG_ON record
- *   writeback, reuse    the one-shot threads' "done" flags
+ *   writeback, reuse    the one-shot threads' "done" flags (access: none,
+ *                       it has no state of its own)
  *   migrate, reclaim, reclaim-dst   those threads' local state
  *   <swapin>.pc         a swap-in's program counter, page, orig_pte, index
  *   <swapin>.ref        the folio it looked up, holds a reference on, and
@@ -222,7 +223,14 @@ export function threadFootprints(setup: Setup): Map<string, ThreadFootprints> {
     });
   });
   if (setup.params.threads.has("reclaim-dst")) {
-    const whole = shrinkFootprint("reclaim-dst", B);
+    // folio_check_references and try_to_unmap read and write B's PTEs;
+    // isolation reads where the lockers are (reclaim-dst.ts: aboutToLock).
+    const lockers = [...setup.swapinNames.flatMap((n) => [`${n}.pc`, `${n}.ref`]), "swapoff"];
+    const whole = union([
+      shrinkFootprint("reclaim-dst", B),
+      fp(pteObjects(setup)),
+      fp([], lockers),
+    ]);
     const done = (s: ScenarioState) => s.reclaimDst.pc === Shrink.Done;
     out.set("reclaim-dst", {
       next: (s) => (done(s) ? EMPTY : whole),
@@ -240,6 +248,11 @@ export function threadFootprints(setup: Setup): Map<string, ThreadFootprints> {
       next: (s) => (done(s) ? EMPTY : whole),
       future: (s) => (done(s) ? EMPTY : whole),
     });
+  }
+  if (setup.swapCache && setup.params.access === "hot") {
+    // Never done: the process may touch any page at any time.
+    const whole = fp(pteObjects(setup));
+    out.set("access", { next: () => whole, future: () => whole });
   }
   if (setup.params.threads.has("reuse")) {
     const whole = fp(["reuse", A, B]);

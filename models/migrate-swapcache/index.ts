@@ -20,6 +20,7 @@ import {
   objectModel,
   type ThreadDecl,
 } from "../../src/declared/model.js";
+import { ACCESS_STEPS, accessSteps } from "./access.js";
 import { boundedSpin } from "./bounded-spin.js";
 import { threadFootprints } from "./footprint.js";
 import { scenarioObjects, scenarioView } from "./kernel-view.js";
@@ -99,6 +100,10 @@ function threads(setup: Setup): ThreadDecl<ScenarioState>[] {
   }
   if (threads.has("reuse")) {
     defs.push({ name: "reuse", own: "reuseDone", table: REUSE_STEPS, steps: reuseSteps });
+  }
+  if (setup.swapCache && setup.params.access === "hot") {
+    // Stateless: its steps read the PTEs only.
+    defs.push({ name: "access", own: "ptes", table: ACCESS_STEPS, steps: accessSteps });
   }
   return defs;
 }

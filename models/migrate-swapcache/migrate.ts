@@ -32,6 +32,7 @@ import {
   pteMigration,
   ptePage,
   ptePresent,
+  pteYoung,
 } from "../../src/kernel/page-table.js";
 import {
   XA_EMPTY,
@@ -294,7 +295,8 @@ function unmapStep(): ThreadStep {
     const ptes = s.ptes.map((pte) => {
       if (pteKind(pte) !== "present" || pteFrame(pte) !== FRAME_A) return pte;
       mapped++;
-      return pteMigration(FRAME_A, ptePage(pte));
+      // try_to_migrate_one: make_migration_entry_young when the PTE was young.
+      return pteMigration(FRAME_A, ptePage(pte), pteYoung(pte));
     });
     const s2 = updateFolio(s.set("ptes", ptes), FRAME_A, (f) => folioPutMany(f, mapped));
     return setMigrate(s2, { pageWasMapped: mapped > 0, pc: Migrate.Freeze });
@@ -437,7 +439,8 @@ function moveStep(): ThreadStep {
       const ptes = s.ptes.map((pte) => {
         if (pteKind(pte) !== "migration" || pteFrame(pte) !== FRAME_A) return pte;
         restored++;
-        return ptePresent(FRAME_B, ptePage(pte));
+        // remove_migration_pte: pte_mkold unless the entry was young.
+        return ptePresent(FRAME_B, ptePage(pte), pteYoung(pte));
       });
       const s2 = updateFolio(s.set("ptes", ptes), FRAME_B, (f) =>
         folioPut(folioUnlock(folioRefAdd(folioSet(f, "lru"), restored))),
@@ -461,7 +464,7 @@ function undoStep(): ThreadStep {
       const ptes = s.ptes.map((pte) => {
         if (pteKind(pte) !== "migration" || pteFrame(pte) !== FRAME_A) return pte;
         restored++;
-        return ptePresent(FRAME_A, ptePage(pte));
+        return ptePresent(FRAME_A, ptePage(pte), pteYoung(pte));
       });
       let s2 = updateFolio(s.set("ptes", ptes), FRAME_A, (f) =>
         folioPutbackLru(folioUnlock(folioRefAdd(f, restored))),

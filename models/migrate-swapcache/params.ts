@@ -51,7 +51,8 @@ export const MAPPINGS = [
 export const OPTIONAL_THREADS = [
   {
     value: "reclaim-dst",
-    description: "reclaim of the destination folio B (__remove_mapping), retried while B is busy",
+    description:
+      "reclaim of the destination folio B, pass after pass (folio_check_references, try_to_unmap, __remove_mapping)",
   },
   { value: "reuse", description: "a freed frame is allocated again for unrelated data" },
   {
@@ -88,7 +89,15 @@ export const SCENARIO_THREADS = [
       "do_swap_page on PTE j: filemap_get_entry under RCU (a miss: __read_swap_cache_async), lock, recheck, map",
   },
   { name: "fault", description: "page-cache mappings: filemap_fault on page j (same lookup loop)" },
-  { name: "reclaim-dst", description: "optional: reclaim of B once it is on the LRU" },
+  {
+    name: "reclaim-dst",
+    description:
+      "optional: shrink_folio_list on B, pass after pass (folio_check_references, try_to_unmap, __remove_mapping)",
+  },
+  {
+    name: "access",
+    description: "the process's loads from its mapped pages set the accessed bit (--access hot)",
+  },
   { name: "reuse", description: "optional: a freed frame reallocated for unrelated data" },
   {
     name: "swapoff",
@@ -121,6 +130,16 @@ export const REASONS = [
   },
 ] as const satisfies readonly Choice[];
 
+/** Whether the process keeps touching the pages it maps (access.ts). */
+export const ACCESSES = [
+  {
+    value: "hot",
+    description:
+      "the process keeps loading from its pages: the accessed bit comes back after reclaim clears it",
+  },
+  { value: "cold", description: "the process never touches its pages again after a fault" },
+] as const satisfies readonly Choice[];
+
 export const LEGACY_BACKINGS = [
   { value: "both", description: "explore a shmem and a regular-file folio (two initial states)" },
   { value: "shmem", description: "a swap-backed (shmem) folio" },
@@ -132,6 +151,7 @@ export type Mapping = (typeof MAPPINGS)[number]["value"];
 export type OptionalThread = (typeof OPTIONAL_THREADS)[number]["value"];
 export type LegacyBacking = (typeof LEGACY_BACKINGS)[number]["value"];
 export type Reason = (typeof REASONS)[number]["value"];
+export type Access = (typeof ACCESSES)[number]["value"];
 
 export const MAX_ORDER = 5;
 export const MIN_CHUNK_SHIFT = 1;
@@ -158,6 +178,8 @@ export interface ScenarioParams {
   readonly threads: ReadonlySet<OptionalThread>;
   /** Why A is migrated: when its freed frame is reused. */
   readonly reason: Reason;
+  /** hot: the process's loads set the PTEs' accessed bits (the access thread); cold: no loads. */
+  readonly access: Access;
   /** For legacy-pagecache: which kind of folio sits in the page cache. */
   readonly legacyBacking: LegacyBacking;
   /**
@@ -189,6 +211,7 @@ export const DEFAULTS: ScenarioParams = {
   swapins: 2,
   threads: new Set<OptionalThread>(["reclaim-dst"]),
   reason: "offline",
+  access: "hot",
   legacyBacking: "both",
   migrateRetries: KERNEL_MIGRATE_RETRIES,
   spinBound: 0,
@@ -232,6 +255,12 @@ export const PARAMETERS: readonly ParameterSpec[] = [
     description: "why A is migrated (migrate_reason): when its freed frame is reused",
     default: "offline",
     choices: REASONS,
+  },
+  {
+    name: "access",
+    description: "whether the process keeps touching its mapped pages (anon-swap)",
+    default: "hot",
+    choices: ACCESSES,
   },
   {
     name: "legacy-backing",
@@ -302,6 +331,7 @@ export function parseScenarioParams(model: string, raw: RawParams): ScenarioPara
     );
   }
   if (reason === "demotion") threads.add("reuse");
+  const access = parseChoices("access", raw.access ?? "hot", ACCESSES, false)[0] as Access;
   const legacyBacking = parseChoices(
     "legacy-backing",
     raw["legacy-backing"] ?? "both",
@@ -341,6 +371,7 @@ export function parseScenarioParams(model: string, raw: RawParams): ScenarioPara
       swapins,
       threads,
       reason,
+      access,
       legacyBacking,
       migrateRetries,
       spinBound,
@@ -360,6 +391,7 @@ export function scenarioRawParams(p: ScenarioParams): RawParams {
     swapins: String(p.swapins),
     threads: [...p.threads].join(",") || "none",
     reason: p.reason,
+    ...(p.access !== "hot" ? { access: p.access } : {}),
     ...(p.mapping === "legacy-pagecache" ? { "legacy-backing": p.legacyBacking } : {}),
     "migrate-retries": String(p.migrateRetries),
     ...(p.spinBound > 0 ? { "bounded-spin": String(p.spinBound) } : {}),

@@ -177,7 +177,8 @@ export function reclaimSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
             "reclaim",
             s.reclaim.set("shrink", pc).set("pc", pc === Shrink.Done ? Reclaim.Done : Reclaim.Free),
           ),
-        onTrylockFail: Shrink.Done,
+        afterTrylock: Shrink.Freeze,
+        onKeep: Shrink.Done,
       });
 
     default:

@@ -65,8 +65,13 @@ export interface ShrinkContext {
   readonly thread: XaLockHolder;
   readonly pc: (s: ScenarioState) => Shrink;
   readonly setPc: (s: ScenarioState, pc: Shrink) => ScenarioState;
-  /** Where a failed folio_trylock leads: back to isolation (retry) or done. */
-  readonly onTrylockFail: Shrink;
+  /** Where a taken folio lock leads: folio_check_references (B) or straight to freeing (A). */
+  readonly afterTrylock: Shrink;
+  /**
+   * Where keeping the folio leads (a failed folio_trylock or refcount
+   * freeze): back to isolation on a later pass of the LRU, or done.
+   */
+  readonly onKeep: Shrink;
 }
 
 /** folio_putback_lru() on a frame of the state. */
@@ -85,7 +90,7 @@ export function shrinkSteps(s: ScenarioState, ctx: ShrinkContext): ThreadStep[] 
       if (folioTest(f, "locked")) {
         return [
           step("folio_trylock", `folio_trylock(${name}) fails → keep: putback`, (s) =>
-            setPc(putbackLru(s, frame), ctx.onTrylockFail),
+            setPc(putbackLru(s, frame), ctx.onKeep),
           ),
         ];
       }
@@ -93,7 +98,7 @@ export function shrinkSteps(s: ScenarioState, ctx: ShrinkContext): ThreadStep[] 
         step("folio_trylock", `folio_trylock(${name})`, (s) =>
           setPc(
             updateFolio(s, frame, (f) => folioTrylock(f)!),
-            Shrink.Freeze,
+            ctx.afterTrylock,
           ),
         ),
       ];
@@ -116,7 +121,13 @@ export function shrinkSteps(s: ScenarioState, ctx: ShrinkContext): ThreadStep[] 
   }
 }
 
-/** __remove_mapping(): xa_lock; folio_ref_freeze(folio, 1 + nr), unless dirty. */
+/**
+ * __remove_mapping(): xa_lock; folio_ref_freeze(folio, 1 + nr), unless
+ * dirty. A failed freeze keeps the folio for a later pass (ctx.onKeep). A
+ * dirty folio would go through pageout() first, which is not modelled for
+ * B: reclaim gives up on it (B is clean on anon-swap, where it inherits
+ * the flags of an A that writeback cleaned before migration could lock it).
+ */
 function freezeStep(s: ScenarioState, ctx: ShrinkContext): ThreadStep {
   const { frame, setPc } = ctx;
   const f = folioOf(s, frame);
@@ -125,10 +136,11 @@ function freezeStep(s: ScenarioState, ctx: ShrinkContext): ThreadStep {
   const frozen = folioRefFreeze(f, expected);
   if (!frozen || folioTest(f, "dirty")) {
     const why = frozen ? "dirty" : `refcount ${f.refcount} ≠ ${expected}`;
+    const next = frozen ? Shrink.Done : ctx.onKeep;
     return step(
       "__remove_mapping",
       `__remove_mapping(${name}): folio_ref_freeze fails (${why}) → keep_locked: unlock, putback`,
-      (s) => setPc(putbackLru(updateFolio(s, frame, folioUnlock), frame), Shrink.Done),
+      (s) => setPc(putbackLru(updateFolio(s, frame, folioUnlock), frame), next),
     );
   }
   return step(
@@ -227,6 +239,8 @@ export function folioFreeSwap(
 export const SHRINK_AT: Record<Shrink, string> = {
   [Shrink.Isolate]: "next folio_isolate_lru",
   [Shrink.Trylock]: "next folio_trylock",
+  [Shrink.CheckReferences]: "next folio_check_references",
+  [Shrink.Unmap]: "next try_to_unmap",
   [Shrink.Freeze]: "next __remove_mapping",
   [Shrink.Delete]: "next __delete_from_swap_cache",
   [Shrink.Free]: "next free_folio",

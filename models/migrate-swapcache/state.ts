@@ -66,10 +66,14 @@ export enum Reclaim {
   Done,
 }
 
-/** Steps of shrink_folio_list's freeing path, shared by reclaim of A and of B. */
+/** Steps of shrink_folio_list, shared by reclaim of A (its freeing path) and of B. */
 export enum Shrink {
   Isolate,
   Trylock,
+  /** folio_check_references (reclaim of B only: A's reclaim starts past it). */
+  CheckReferences,
+  /** try_to_unmap of a mapped B. */
+  Unmap,
   Freeze,
   Delete,
   Free,

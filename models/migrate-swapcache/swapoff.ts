@@ -237,7 +237,8 @@ function unusePteStep(s: ScenarioState, me: PteWalk): ThreadStep {
         freed(
           updateFolio(s, x, (f) => folioRefAdd(f, 1).set("mapping", MAPPING.anon)).set(
             "ptes",
-            s.ptes.set(j, ptePresent(x, page)),
+            // unuse_pte maps the page old: pte_mkold(mk_pte(page, ...)).
+            s.ptes.set(j, ptePresent(x, page, false)),
           ),
         ),
       ),

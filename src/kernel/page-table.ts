@@ -2,6 +2,9 @@
  * Page-table entries of one process, as plain numbers: none, present
  * (frame, page), a swap entry (offset), a migration entry (frame, page)
  * or the poisoned PTE marker (make_poisoned_swp_entry: the data is gone).
+ * Present and migration entries carry the accessed ("young") bit: the MMU
+ * sets it when the process touches the page, folio_referenced() clears it,
+ * and migration carries it over (make_migration_entry_young, v6.1+).
  * The page-table lock is implicit: every model step that touches PTEs does
  * so in one atomic step, as the kernel does under the PTL.
  */
@@ -9,6 +12,9 @@
 export type Pte = number;
 
 const KIND_BITS = 3;
+/** The accessed bit, above the kind; the payload (frame, page or offset) above it. */
+const YOUNG = 1 << KIND_BITS;
+const PAYLOAD_SHIFT = KIND_BITS + 1;
 const PAGE_LIMIT = 1 << 10;
 
 export const PTE_NONE: Pte = 0;
@@ -19,18 +25,40 @@ const POISONED = 4;
 
 export type PteKind = "none" | "present" | "swap" | "migration" | "poisoned";
 
-export function ptePresent(frame: number, page: number): Pte {
-  return ((frame * PAGE_LIMIT + page) << KIND_BITS) | PRESENT;
+/**
+ * mk_pte(): young by default, as a fault maps a page (x86's vm_page_prot
+ * carries _PAGE_ACCESSED); `young: false` for pte_mkold(mk_pte(...)).
+ */
+export function ptePresent(frame: number, page: number, young = true): Pte {
+  return ((frame * PAGE_LIMIT + page) << PAYLOAD_SHIFT) | (young ? YOUNG : 0) | PRESENT;
 }
 
 /** A swap entry (pte_to_swp_entry): the swap offset. */
 export function pteSwap(offset: number): Pte {
-  return (offset << KIND_BITS) | SWAP;
+  return (offset << PAYLOAD_SHIFT) | SWAP;
 }
 
-/** make_migration_entry(): a non-present entry naming the folio page being migrated. */
-export function pteMigration(frame: number, page: number): Pte {
-  return ((frame * PAGE_LIMIT + page) << KIND_BITS) | MIGRATION;
+/**
+ * make_migration_entry(): a non-present entry naming the folio page being
+ * migrated; `young` is make_migration_entry_young (the PTE was young).
+ */
+export function pteMigration(frame: number, page: number, young = true): Pte {
+  return ((frame * PAGE_LIMIT + page) << PAYLOAD_SHIFT) | (young ? YOUNG : 0) | MIGRATION;
+}
+
+/** pte_young() / is_migration_entry_young(). */
+export function pteYoung(pte: Pte): boolean {
+  return (pte & YOUNG) !== 0;
+}
+
+/** pte_mkold(): the accessed bit cleared (ptep_clear_flush_young). */
+export function pteMkold(pte: Pte): Pte {
+  return pte & ~YOUNG;
+}
+
+/** pte_mkyoung(): the accessed bit set (what the MMU does on an access). */
+export function pteMkyoung(pte: Pte): Pte {
+  return pte | YOUNG;
 }
 
 /**
@@ -48,17 +76,17 @@ export function pteKind(pte: Pte): PteKind {
 
 /** The frame of a present or migration entry. */
 export function pteFrame(pte: Pte): number {
-  return Math.floor((pte >>> KIND_BITS) / PAGE_LIMIT);
+  return Math.floor((pte >>> PAYLOAD_SHIFT) / PAGE_LIMIT);
 }
 
 /** The page within the folio of a present or migration entry. */
 export function ptePage(pte: Pte): number {
-  return (pte >>> KIND_BITS) % PAGE_LIMIT;
+  return (pte >>> PAYLOAD_SHIFT) % PAGE_LIMIT;
 }
 
 /** The offset of a swap entry. */
 export function pteSwapOffset(pte: Pte): number {
-  return pte >>> KIND_BITS;
+  return pte >>> PAYLOAD_SHIFT;
 }
 
 /** A PTE in kernel words, with `frameName` naming frames (e.g. A, B). */
@@ -67,7 +95,8 @@ export function pteDescribe(pte: Pte, frameName: (frame: number) => string): str
     case "none":
       return "none";
     case "present":
-      return `${frameName(pteFrame(pte))}[${ptePage(pte)}]`;
+      // Only an old PTE says so: a fault maps pages young.
+      return `${frameName(pteFrame(pte))}[${ptePage(pte)}]${pteYoung(pte) ? "" : " old"}`;
     case "swap":
       return `swp(${pteSwapOffset(pte)})`;
     case "poisoned":

@@ -15,13 +15,17 @@ import {
   folioUnlock,
 } from "../../src/kernel/folio.js";
 import {
+  pteDescribe,
   pteFrame,
   pteKind,
   pteMigration,
+  pteMkold,
+  pteMkyoung,
   ptePage,
   ptePresent,
   pteSwap,
   pteSwapOffset,
+  pteYoung,
 } from "../../src/kernel/page-table.js";
 
 const fresh = () => folioAlloc(Folio(), 2, List([1, 2, 3, 4]));
@@ -77,5 +81,20 @@ describe("page-table entries", () => {
     expect([pteKind(m), pteFrame(m), ptePage(m)]).toEqual(["migration", 0, 3]);
     const s = pteSwap(12);
     expect([pteKind(s), pteSwapOffset(s)]).toEqual(["swap", 12]);
+  });
+
+  it("carry the accessed bit apart from what they map", () => {
+    const young = ptePresent(1, 7);
+    const old = pteMkold(young);
+    expect([pteYoung(young), pteYoung(old)]).toEqual([true, false]);
+    expect(old).not.toBe(young);
+    expect([pteKind(old), pteFrame(old), ptePage(old)]).toEqual(["present", 1, 7]);
+    expect(pteMkyoung(old)).toBe(young);
+    expect(ptePresent(1, 7, false)).toBe(old);
+    // Migration entries keep it (make_migration_entry_young).
+    const m = pteMigration(2, 5, false);
+    expect([pteKind(m), pteFrame(m), ptePage(m), pteYoung(m)]).toEqual(["migration", 2, 5, false]);
+    expect(pteDescribe(old, (f) => "AB"[f]!)).toBe("B[7] old");
+    expect(pteDescribe(young, (f) => "AB"[f]!)).toBe("B[7]");
   });
 });

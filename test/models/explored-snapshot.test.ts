@@ -18,7 +18,11 @@
  * instead of ending the thread: 68 cells have more states (and 8 of them
  * changed again when the fresh pages became a pool shared by the
  * swap-ins), verdicts,
- * properties and shortest counterexamples unchanged.
+ * properties and shortest counterexamples unchanged. Then again when
+ * reclaim of B became shrink_folio_list's passes (folio_check_references,
+ * try_to_unmap, a failed freeze retried) and the process's loads (the
+ * access thread, PTE accessed bits): 186 cells have other state counts,
+ * verdicts, properties and shortest counterexamples unchanged.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
