@@ -10,7 +10,7 @@
  * packed, memoised form the checker runs.
  */
 
-import { kernelProperties, progressProperties } from "../../invariants/index.js";
+import { type KernelObject, kernelProperties, progressProperties } from "../../invariants/index.js";
 import {
   type CompiledOptions,
   compiledModel,
@@ -20,19 +20,21 @@ import {
   objectModel,
   type ThreadDecl,
 } from "../../src/declared/model.js";
+import { declaredView, type ViewSource } from "../../src/kernel/declared-view.js";
+import type { Hold, LookupView } from "../../src/kernel/view.js";
 import { ACCESS_STEPS, accessSteps } from "./access.js";
 import { boundedSpin } from "./bounded-spin.js";
-import { threadFootprints } from "./footprint.js";
-import { scenarioObjects, scenarioView } from "./kernel-view.js";
-import { MIGRATE_STEPS, migrateSteps } from "./migrate.js";
+import { folioObjects, pteObjects, threadFootprints } from "./footprint.js";
+import { migrateHolds, migrateThread } from "./migrate.js";
 import type { ScenarioParams } from "./params.js";
 import { RECLAIM_STEPS, reclaimSteps } from "./reclaim.js";
 import { RECLAIM_DST_STEPS, reclaimDstSteps } from "./reclaim-dst.js";
 import { REUSE_STEPS, reuseSteps } from "./reuse.js";
 import {
+  FRAME_A,
   initialStates,
-  Migrate,
   makeSetup,
+  originalData,
   Reclaim,
   SCENARIO_STATE,
   type ScenarioState,
@@ -40,6 +42,7 @@ import {
   Shrink,
   Swapin,
 } from "./state.js";
+import { frameName } from "./step.js";
 import { SWAPIN_STEPS, swapinSteps } from "./swapin.js";
 import { scenarioVariables } from "./view.js";
 import { pteWalks } from "./walks.js";
@@ -63,13 +66,7 @@ function threads(setup: Setup): ThreadDecl<ScenarioState>[] {
       { name: "writeback", own: "writebackDone", table: WRITEBACK_STEPS, steps: writebackSteps },
     );
   }
-  defs.push({
-    name: "migrate",
-    own: "migrate",
-    table: MIGRATE_STEPS,
-    steps: (s) => migrateSteps(s, setup),
-    unfinished: (s) => s.migrate.pc !== Migrate.Done,
-  });
+  defs.push(migrateThread(setup));
   setup.swapinNames.forEach((name, t) => {
     defs.push({
       name,
@@ -108,6 +105,84 @@ function threads(setup: Setup): ThreadDecl<ScenarioState>[] {
   return defs;
 }
 
+const IN_RCU: ReadonlySet<Swapin> = new Set([Swapin.Load, Swapin.TryGet, Swapin.Reload]);
+
+/**
+ * The kernel objects (declaredView) beyond what the state's kinds say: the
+ * holds and lookups of each thread, the lock, the data each PTE should
+ * map, the VM_BUG_ON record, and the objects as the footprints name them.
+ */
+function scenarioView(model: ViewSource<Fields>, setup: Setup) {
+  const walks = pteWalks(setup);
+  const ref = (thread: string, t: { hasRef: boolean; folio: number }): Hold[] =>
+    t.hasRef ? [{ thread, frame: t.folio, what: "a reference to" }] : [];
+  const reclaimHolds = (s: ScenarioState): Hold[] =>
+    s.reclaim.pc < Reclaim.Done && s.reclaim.pc !== Reclaim.Free
+      ? [{ thread: "reclaim", frame: FRAME_A, what: "the isolation reference to" }]
+      : [];
+  const swapinLookup = (s: ScenarioState, thread: string, i: number): LookupView => ({
+    thread,
+    inRcu: () => IN_RCU.has(s.swapins.get(i)!.pc),
+    faulting: () => {
+      const me = s.swapins.get(i)!;
+      return !(me.pc === Swapin.Done || (me.pc === Swapin.Fault && me.page < 0));
+    },
+    where: () => {
+      const me = s.swapins.get(i)!;
+      return IN_RCU.has(me.pc) ? `slot ${me.index}` : `pte ${me.page}`;
+    },
+  });
+  return declaredView(model, {
+    frameName,
+    cache: {
+      swapCache: setup.swapCache,
+      multiIndex: setup.multiIndex,
+      maxIndex: setup.maxIndex,
+      locked: (s) => s.xaLock !== "",
+    },
+    expectedData: (_, j) => originalData(j),
+    holds: [
+      ...setup.swapinNames.map((t, i) => (s: ScenarioState) => ref(t, s.swapins.get(i)!)),
+      migrateHolds,
+      reclaimHolds,
+      ...walks.map((w) => (s: ScenarioState) => ref(w.name, s[w.name])),
+    ],
+    // Reclaim's allocation and add_to_swap_cache, and __delete_from_swap_cache
+    // and put_swap_folio, are each one step here; a swap-in between
+    // swapcache_prepare and add_to_swap_cache owns its entry's cache bit.
+    pending: (s) => s.swapins.filter((t) => t.pc === Swapin.AddToCache).map((t) => t.index),
+    // A VmBug with a slot is __delete_from_swap_cache's; any other is a BUG_ON.
+    bug: (s) => (s.bug === null || s.bug.index >= 0 ? null : s.bug.what),
+    deleteAssertion: (s) =>
+      s.bug === null || s.bug.index < 0
+        ? null
+        : `${s.bug.what}: slot ${s.bug.index} did not hold the folio (VM_BUG_ON_PAGE)`,
+    lookups: (s) => [
+      ...setup.swapinNames.map((t, i) => swapinLookup(s, t, i)),
+      ...walks.map((w) => ({
+        thread: w.name,
+        inRcu: () => w.inRcu.has(s[w.name].pc),
+        where: () => `slot ${s[w.name].index}`,
+      })),
+    ],
+    objects: (kind) => FOOTPRINT_OBJECTS[kind]?.(setup) ?? [],
+  });
+}
+
+/** The footprint objects (footprint.ts) of each kind of kernel object, for --por. */
+const FOOTPRINT_OBJECTS: Partial<Record<KernelObject, (setup: Setup) => readonly string[]>> = {
+  frames: folioObjects,
+  cache: () => ["xa"],
+  "cache-lock": () => ["xa_lock"],
+  ptes: (setup) => pteObjects(setup),
+  holds: (setup) => [
+    ...setup.swapinNames.map((t) => `${t}.ref`),
+    ...["migrate", "reclaim", "swapoff", "zap", "mincore"],
+  ],
+  bug: () => ["bug"],
+  swap: () => ["swap"],
+};
+
 /** The words of the footprints' object names (footprint.ts) in this configuration's layout. */
 function objectWords(d: Declared<Fields, Setup>): (object: string) => readonly number[] {
   const { layout } = d;
@@ -143,17 +218,18 @@ function objectWords(d: Declared<Fields, Setup>): (object: string) => readonly n
 export function scenarioDeclaration(params: ScenarioParams): Declared<Fields, Setup> {
   const setup = makeSetup(params);
   const footprints = threadFootprints(setup);
-  const init = initialStates(setup);
-  const view = (s: ScenarioState) => scenarioView(s, setup);
-  const shape = view(init[0]!);
-  const decl: ModelDecl<Fields, Setup> = {
+  const model = {
     name: "migrate-swapcache",
     config: setup,
     state: SCENARIO_STATE,
-    init,
+    init: initialStates(setup),
     threads: threads(setup),
+  };
+  const { shape, view, objects } = scenarioView(model, setup);
+  const decl: ModelDecl<Fields, Setup> = {
+    ...model,
     properties: [
-      ...kernelProperties(shape, view, scenarioObjects(setup)),
+      ...kernelProperties(shape, view, objects),
       ...(params.spinBound > 0 ? [boundedSpin(setup)] : []),
       ...progressProperties(shape, view, (thread) => [`${thread}.pc`]),
     ],

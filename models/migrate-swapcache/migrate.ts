@@ -7,6 +7,7 @@
  */
 
 import { List } from "immutable";
+import type { ThreadDecl } from "../../src/declared/model.js";
 import { stepTable } from "../../src/declared/steps.js";
 import {
   type Folio,
@@ -34,6 +35,7 @@ import {
   ptePresent,
   pteYoung,
 } from "../../src/kernel/page-table.js";
+import type { Hold } from "../../src/kernel/view.js";
 import {
   XA_EMPTY,
   xaIsSibling,
@@ -212,6 +214,30 @@ const setMigrate = (s: ScenarioState, patch: Partial<ReturnType<MigrateThread["t
 /** folio_expected_refs(): 1 (isolation) + 2^k (cache); no PG_private here. */
 function expectedRefs(a: Folio): number {
   return 1 + folioNrPages(a);
+}
+
+/** The migration thread: do_migrate_range's one folio, until it is done. */
+export function migrateThread(setup: Setup): ThreadDecl<ScenarioState> {
+  return {
+    name: "migrate",
+    own: "migrate",
+    table: MIGRATE_STEPS,
+    steps: (s) => migrateSteps(s, setup),
+    unfinished: (s) => s.migrate.pc !== Migrate.Done,
+  };
+}
+
+/** What migration holds: A's isolation reference until done, B from get_new_folio until it lets go. */
+export function migrateHolds(s: ScenarioState): Hold[] {
+  const m = s.migrate.pc;
+  const out: Hold[] = [];
+  if (m > Migrate.Isolate && m < Migrate.Done) {
+    out.push({ thread: "migrate", frame: FRAME_A, what: "the isolation reference to" });
+  }
+  if (m > Migrate.Alloc && m < Migrate.PutSrc && m !== Migrate.Undo) {
+    out.push({ thread: "migrate", frame: FRAME_B, what: "the new folio" });
+  }
+  return out;
 }
 
 export function migrateSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
