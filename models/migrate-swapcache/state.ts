@@ -129,6 +129,12 @@ export enum Swapoff {
   Unuse,
   FreeSwap,
   Unlock,
+  /** try_to_unuse's second loop over the swap map (U10): find_next_to_unuse. */
+  SlotScan,
+  /** Its filemap_get_folio: the lookup loop at the slot. */
+  SlotLoad,
+  SlotTryGet,
+  SlotReload,
   Done,
 }
 

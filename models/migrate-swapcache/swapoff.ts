@@ -23,10 +23,17 @@
  * Its first step clears SWP_WRITEOK: from then on reclaim's add_to_swap
  * fails for this device (reclaim.ts).
  *
+ * After the PTEs, try_to_unuse's second loop (U10) visits every slot
+ * still in use (find_next_to_unuse: a count or the cache bit) and looks it
+ * up with filemap_get_folio, the same filemap_get_entry loop, then
+ * folio_lock, folio_wait_writeback, folio_free_swap, unlock and put. A
+ * stale slot of B's range that only the cache bit keeps in use is met
+ * there too, with no PTE left to lead to it.
+ *
  * Not modelled, and why: U3's read from disk on a miss (it allocates a
  * fresh order-0 folio and maps correct data: the thread goes on to the
- * next PTE instead); the second loop over the swap map (U10), which
- * retries for as long as slots stay in use.
+ * next PTE instead); try_to_unuse's `goto retry` while slots stay in use
+ * (the walk and the second loop run once).
  */
 import { stepTable } from "../../src/declared/steps.js";
 import {
@@ -46,7 +53,7 @@ import {
   pteSwap,
   pteSwapOffset,
 } from "../../src/kernel/page-table.js";
-import { swapFree } from "../../src/kernel/swap-map.js";
+import { swapFree, swapMapValue } from "../../src/kernel/swap-map.js";
 import { LOOKUP_STEPS, type PteWalkThread, pteWalk } from "./lookup.js";
 import { folioFreeSwap } from "./shrink.js";
 import { type PteWalk, type ScenarioState, type Setup, Swapoff, VmBug, withSwap } from "./state.js";
@@ -63,6 +70,7 @@ export const SWAPOFF_STEPS = stepTable<
   | "unuse_pte"
   | "folio_free_swap"
   | "folio_unlock"
+  | "find_next_to_unuse"
 >({
   swapoff: "core",
   unuse_pte_range: "core",
@@ -73,26 +81,47 @@ export const SWAPOFF_STEPS = stepTable<
   unuse_pte: "core",
   folio_free_swap: "core",
   folio_unlock: "core",
+  find_next_to_unuse: "core",
 });
 const step = stepMaker(SWAPOFF_STEPS);
 
+// The walk over the PTEs; after the last one, the second loop.
 const { set, nextPte, lookup } = pteWalk("swapoff", {
   scan: Swapoff.Scan,
   load: Swapoff.Load,
   tryGet: Swapoff.TryGet,
   reload: Swapoff.Reload,
+  done: Swapoff.SlotScan,
+});
+// The second loop's lookup (filemap_get_folio on each slot in use).
+const slots = pteWalk("swapoff", {
+  scan: Swapoff.SlotScan,
+  load: Swapoff.SlotLoad,
+  tryGet: Swapoff.SlotTryGet,
+  reload: Swapoff.SlotReload,
   done: Swapoff.Done,
 });
 
+/** In the second loop, the walk's page is past the last PTE. */
+const inSecondLoop = (me: PteWalk, setup: Setup) => me.page >= setup.nr;
+
 export function swapoffSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
   const me = s.swapoff;
-  const inLoop = lookup(
-    s,
-    setup,
-    step,
-    (s) => set(s, { pc: Swapoff.Lock }),
-    (s) => set(s, { pc: Swapoff.Readahead, folio: -1 }),
-  );
+  const inLoop =
+    lookup(
+      s,
+      setup,
+      step,
+      (s) => set(s, { pc: Swapoff.Lock }),
+      (s) => set(s, { pc: Swapoff.Readahead, folio: -1 }),
+    ) ??
+    slots.lookup(
+      s,
+      setup,
+      step,
+      (s) => set(s, { pc: Swapoff.Lock }),
+      (s) => set(s, { pc: Swapoff.SlotScan, folio: -1 }),
+    );
   if (inLoop !== null) return [inLoop];
   const x = me.folio;
   switch (me.pc as Swapoff) {
@@ -141,11 +170,15 @@ export function swapoffSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
     case Swapoff.Writeback: {
       if (folioTest(folioOf(s, x), "writeback")) return [];
       return [
-        step(
-          "folio_wait_writeback",
-          `folio_wait_writeback(${frameName(s, x)}); no check that it still holds swp(${me.index})`,
-          (s) => set(s, { pc: Swapoff.Unuse }),
-        ),
+        inSecondLoop(me, setup)
+          ? step("folio_wait_writeback", `folio_wait_writeback(${frameName(s, x)})`, (s) =>
+              set(s, { pc: Swapoff.FreeSwap }),
+            )
+          : step(
+              "folio_wait_writeback",
+              `folio_wait_writeback(${frameName(s, x)}); no check that it still holds swp(${me.index})`,
+              (s) => set(s, { pc: Swapoff.Unuse }),
+            ),
       ];
     }
 
@@ -160,19 +193,45 @@ export function swapoffSteps(s: ScenarioState, setup: Setup): ThreadStep[] {
 
     case Swapoff.Unlock: {
       const name = frameName(s, x);
+      const unlocked = (s: ScenarioState) => updateFolio(s, x, (f) => folioPut(folioUnlock(f)));
       return [
         step("folio_unlock", `folio_unlock(${name}); folio_put(${name})`, (s) =>
-          nextPte(
-            updateFolio(s, x, (f) => folioPut(folioUnlock(f))),
-            setup,
-          ),
+          inSecondLoop(me, setup)
+            ? set(unlocked(s), { pc: Swapoff.SlotScan, folio: -1, hasRef: false })
+            : nextPte(unlocked(s), setup),
         ),
       ];
     }
 
+    case Swapoff.SlotScan:
+      return [findNextToUnuse(s, setup)];
+
     default:
       return [];
   }
+}
+
+/**
+ * find_next_to_unuse(si, prev): the next slot after the cursor whose
+ * swap_map byte is not 0 (a count or SWAP_HAS_CACHE); none left ends
+ * try_to_unuse (its retry while slots stay in use is not modelled).
+ */
+function findNextToUnuse(s: ScenarioState, setup: Setup): ThreadStep {
+  const map = s.swap!;
+  let i = s.swapoff.index + 1;
+  while (i < map.slots.length && swapMapValue(map, i) === 0) i++;
+  if (i >= map.slots.length) {
+    return step(
+      "find_next_to_unuse",
+      "find_next_to_unuse: no slot in use: try_to_unuse done",
+      (s) => set(s, { pc: Swapoff.Done }),
+    );
+  }
+  return step(
+    "find_next_to_unuse",
+    `find_next_to_unuse → slot ${i} in use: filemap_get_folio(swp(${i}))`,
+    (s) => set(s, { pc: Swapoff.SlotLoad, index: i, page: setup.nr }),
+  );
 }
 
 /**
@@ -265,6 +324,10 @@ export const SWAPOFF_AT: Record<Swapoff, string> = {
   [Swapoff.Unuse]: "next unuse_pte",
   [Swapoff.FreeSwap]: "next folio_free_swap",
   [Swapoff.Unlock]: "next folio_unlock",
+  [Swapoff.SlotScan]: "next find_next_to_unuse",
+  [Swapoff.SlotLoad]: "in filemap_get_entry (rcu)",
+  [Swapoff.SlotTryGet]: "next folio_try_get_rcu (rcu)",
+  [Swapoff.SlotReload]: "next xas_reload (rcu)",
   [Swapoff.Done]: "done",
 };
 
@@ -273,6 +336,13 @@ export const SWAPOFF: PteWalkThread = {
   table: SWAPOFF_STEPS,
   steps: swapoffSteps,
   done: Swapoff.Done,
-  inRcu: new Set([Swapoff.Load, Swapoff.TryGet, Swapoff.Reload]),
+  inRcu: new Set([
+    Swapoff.Load,
+    Swapoff.TryGet,
+    Swapoff.Reload,
+    Swapoff.SlotLoad,
+    Swapoff.SlotTryGet,
+    Swapoff.SlotReload,
+  ]),
   at: SWAPOFF_AT,
 };

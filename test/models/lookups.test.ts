@@ -13,10 +13,13 @@ import { DEFAULTS, type ScenarioParams } from "../../models/migrate-swapcache/pa
 import {
   originalData,
   type ScenarioState,
+  Swapoff,
   swapinFrame,
 } from "../../models/migrate-swapcache/state.js";
 import { checkLiveness, type Model, search, type Trace } from "../../src/engine/index.js";
 import { pteFrame, pteKind } from "../../src/kernel/page-table.js";
+import { swapCount } from "../../src/kernel/swap-map.js";
+import { xaLoad, xaMkPointer } from "../../src/kernel/xarray.js";
 
 function model(params: Partial<ScenarioParams>, property: string) {
   const m = compiledScenarioModel(migrateSwapcacheModel({ ...DEFAULTS, ...params }));
@@ -57,6 +60,33 @@ describe("swapoff (try_to_unuse → unuse_pte_range → unuse_pte)", () => {
     );
     expect(r.verdict).toBe("violated");
     expect(steps(r.trace, "swapoff").at(-1)).toMatch(/not uptodate → pte \d poisoned/);
+  });
+
+  it("its second loop over the swap map meets a stale slot that no PTE holds any more", () => {
+    // A probe invariant that fails where try_to_unuse's second loop is about
+    // to folio_try_get_rcu a freed folio that its slot still names (stale,
+    // not a folio freed under the lookup), at a slot only the cache bit
+    // keeps in use: the search finds how, through find_next_to_unuse.
+    const m = migrateSwapcacheModel({ ...DEFAULTS, ...threads("reclaim-dst", "swapoff") });
+    const stale = (s: ScenarioState) =>
+      s.swapoff.pc === Swapoff.SlotTryGet &&
+      !s.folios.get(s.swapoff.folio)!.allocated &&
+      xaLoad(s.xa, s.swapoff.index) === xaMkPointer(s.swapoff.folio) &&
+      swapCount(s.swap!, s.swapoff.index) === 0;
+    const probe = {
+      name: "probe",
+      kind: "always" as const,
+      description: "the second loop never looks a freed folio up at a slot no PTE holds",
+      holds: (s: ScenarioState) => !stale(s),
+    };
+    const r = search({ ...m, properties: [probe] });
+    expect(r.verdict).toBe("violated");
+    const walk = steps(r.trace, "swapoff");
+    expect(walk.some((s) => s.startsWith("find_next_to_unuse"))).toBe(true);
+    const last = r.trace!.steps.at(-1)!.state;
+    // The slot is a tail of B's range (not its head) and names the freed A.
+    expect(last.swapoff.index).toBeGreaterThan(1 << DEFAULTS.order);
+    expect(last.swapoff.folio).toBe(0);
   });
 
   it("spins on the freed A under memory offline: lookup-progress(swapoff) is a lasso", () => {
