@@ -16,6 +16,7 @@ import {
   compiledModel,
   type Declared,
   declared,
+  footprintWords,
   type ModelDecl,
   objectModel,
   type ThreadDecl,
@@ -183,35 +184,11 @@ const FOOTPRINT_OBJECTS: Partial<Record<KernelObject, (setup: Setup) => readonly
   swap: () => ["swap"],
 };
 
-/** The words of the footprints' object names (footprint.ts) in this configuration's layout. */
-function objectWords(d: Declared<Fields, Setup>): (object: string) => readonly number[] {
-  const { layout } = d;
-  const names = SCENARIO_STATE.names as readonly string[];
-  const word = (field: string, i = 0) => layout.at[names.indexOf(field)]! + i;
-  const fixed: Record<string, string> = {
-    reclaim: "reclaim",
-    writeback: "writebackDone",
-    migrate: "migrate",
-    "reclaim-dst": "reclaimDst",
-    reuse: "reuseDone",
-    swapoff: "swapoff",
-    zap: "zap",
-    mincore: "mincore",
-    xa_lock: "xaLock",
-    bug: "bug",
-    xa: "xa",
-    swap: "swap",
-  };
-  const swapins = d.decl.config.swapinNames;
-  return (object) => {
-    if (object.startsWith("folio:")) return [word("folios", object.charCodeAt(6) - 65)];
-    if (object.startsWith("pte:")) return [word("ptes")];
-    const field = fixed[object];
-    if (field !== undefined) return [word(field)];
-    const t = swapins.indexOf(object.replace(/\.(pc|ref)$/, ""));
-    if (t >= 0) return [word("swapins", t)];
-    throw new Error(`migrate-swapcache: no word for footprint object ${object}`);
-  };
+/** Where the footprints' own names (footprint.ts) are: a frame's folio, the PTEs, the lock. */
+function footprintPlace(object: string): readonly [string, number] | undefined {
+  if (object.startsWith("folio:")) return ["folios", object.charCodeAt(6) - 65];
+  if (object.startsWith("pte:")) return ["ptes", 0];
+  return object === "xa_lock" ? ["xaLock", 0] : undefined;
 }
 
 /** The declaration of one configuration. */
@@ -242,7 +219,7 @@ export function scenarioDeclaration(params: ScenarioParams): Declared<Fields, Se
     },
   };
   const d = declared(decl);
-  const words = objectWords(d);
+  const words = footprintWords(d, footprintPlace);
   return d;
 }
 

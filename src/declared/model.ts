@@ -395,3 +395,33 @@ export function registration<R extends object, P, F extends Fields, C>(
 ): R & { declare(p: P): Declared<Fields, unknown> } {
   return { ...parameters, declare: declare as unknown as (p: P) => Declared<Fields, unknown> };
 }
+
+/**
+ * The words footprint objects stand for (FootprintDecl.words), from the
+ * declaration: a thread's name, alone or with a suffix (`t.pc`, `t.ref`),
+ * is its own record; a field's name, the field's words. `named` places the
+ * model's other names (e.g. `folio:A`) as a field and an element.
+ */
+export function footprintWords<F extends Fields, C>(
+  d: Declared<F, C>,
+  named?: (object: string) => readonly [field: string, element: number] | undefined,
+): (object: string) => readonly number[] {
+  const { decl, layout, ownWords } = d;
+  const names = decl.state.names as readonly string[];
+  const threads = new Map(decl.threads.map((t, i) => [t.name, ownWords[i]!]));
+  const wordsOf = (field: string, element?: number): readonly number[] | undefined => {
+    const f = names.indexOf(field);
+    if (f < 0) return undefined;
+    const at = layout.at[f]!;
+    if (element !== undefined) return [at + element];
+    return Array.from({ length: layout.width[f]! }, (_, i) => at + i);
+  };
+  return (object) => {
+    const place = named?.(object);
+    const own = threads.get(object.replace(/\.[^.]*$/, ""));
+    const words = place ? wordsOf(place[0], place[1]) : own !== undefined ? [own] : wordsOf(object);
+    if (words === undefined)
+      throw new Error(`${decl.name}: no word for footprint object ${object}`);
+    return words;
+  };
+}
