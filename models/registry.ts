@@ -4,7 +4,7 @@
  * `swapcheck list`.
  */
 
-import { compiledModel, type Declared } from "../src/declared/model.js";
+import { compiledModel, type Declared, registration } from "../src/declared/model.js";
 import { adoptPartTable, partTableBuffer } from "../src/declared/parts.js";
 import type { Fields } from "../src/declared/state.js";
 import type { Model } from "../src/engine/index.js";
@@ -151,44 +151,46 @@ export function declaredEntry<P>(r: DeclaredRegistration<P>): ModelEntry {
   };
 }
 
-const migrateSwapcache: ModelEntry = declaredEntry<ScenarioParams>({
-  name: "migrate-swapcache",
-  version: 1,
-  summary:
-    "the seed's race: folio_migrate_mapping on a large folio in the swap cache vs reclaim and swap-in",
-  parameters: PARAMETERS,
-  threads: SCENARIO_THREADS,
-  optionalProperties: [BOUNDED_SPIN],
-  proof: {
-    matrix: {
-      variant: "all",
-      mapping: "all",
-      order: "1..3",
-      "chunk-shift": "2,3",
-      threads: "reclaim-dst",
-      reason: "offline",
+const migrateSwapcache = registration(
+  {
+    name: "migrate-swapcache",
+    version: 1,
+    summary:
+      "the seed's race: folio_migrate_mapping on a large folio in the swap cache vs reclaim and swap-in",
+    parameters: PARAMETERS,
+    threads: SCENARIO_THREADS,
+    optionalProperties: [BOUNDED_SPIN],
+    proof: {
+      matrix: {
+        variant: "all",
+        mapping: "all",
+        order: "1..3",
+        "chunk-shift": "2,3",
+        threads: "reclaim-dst",
+        reason: "offline",
+      },
+      fixParameter: "variant",
+      baseline: "head-only",
     },
-    fixParameter: "variant",
-    baseline: "head-only",
-  },
-  parse: (raw) => parseScenarioParams("migrate-swapcache", raw),
-  raw: scenarioRawParams,
-  title: (p) => `${p.variant} / ${p.mapping}, order ${p.order}, chunk shift ${p.chunkShift}`,
-  shown: (p) => ({
-    variant: p.variant,
-    mapping: p.mapping,
-    order: p.order,
-    chunkShift: p.chunkShift,
-    swapinPage: p.swapinPage ?? "all",
-    swapins: p.swapins,
-    threads: [...p.threads].join(",") || "none",
-    reason: p.reason,
-    ...(p.access !== "hot" ? { access: p.access } : {}),
-    // Named only when smaller than v6.6's count.
-    ...(p.migrateRetries !== KERNEL_MIGRATE_RETRIES ? { migrateRetries: p.migrateRetries } : {}),
-  }),
-  declare: (p) => scenarioDeclaration(p) as unknown as Declared<Fields, unknown>,
-});
+    parse: (raw) => parseScenarioParams("migrate-swapcache", raw),
+    raw: scenarioRawParams,
+    title: (p) => `${p.variant} / ${p.mapping}, order ${p.order}, chunk shift ${p.chunkShift}`,
+    shown: (p) => ({
+      variant: p.variant,
+      mapping: p.mapping,
+      order: p.order,
+      chunkShift: p.chunkShift,
+      swapinPage: p.swapinPage ?? "all",
+      swapins: p.swapins,
+      threads: [...p.threads].join(",") || "none",
+      reason: p.reason,
+      ...(p.access !== "hot" ? { access: p.access } : {}),
+      // Named only when smaller than v6.6's count.
+      ...(p.migrateRetries !== KERNEL_MIGRATE_RETRIES ? { migrateRetries: p.migrateRetries } : {}),
+    }),
+  } satisfies Omit<DeclaredRegistration<ScenarioParams>, "declare">,
+  scenarioDeclaration,
+);
 
 /**
  * The model of run `index` of `configure(raw)`, with only the properties
@@ -209,7 +211,7 @@ export function workerModel(
 }
 
 const registry: ModelEntry[] = [
-  migrateSwapcache,
+  declaredEntry(migrateSwapcache),
   declaredEntry(skipSwapcache),
   declaredEntry(example),
   declaredEntry(
