@@ -24,7 +24,7 @@
  */
 
 import { stepTable } from "../../src/declared/steps.js";
-import { folioIsolateLru, folioPutMany, folioTest, folioUnlock } from "../../src/kernel/folio.js";
+import { folioIsolateLru, folioPutMany, folioTest } from "../../src/kernel/folio.js";
 import {
   PTE_NONE,
   type Pte,
@@ -36,7 +36,7 @@ import {
   pteYoung,
 } from "../../src/kernel/page-table.js";
 import { swapDuplicate } from "../../src/kernel/swap-map.js";
-import { putbackLru, SHRINK_STEPS, shrinkSteps } from "./shrink.js";
+import { keepLocked, SHRINK_STEPS, shrinkSteps } from "./shrink.js";
 import {
   FRAME_B,
   type ScenarioState,
@@ -137,14 +137,10 @@ function checkReferencesStep(s: ScenarioState, setup: Setup): ThreadStep {
       `folio_check_references(${name}): ${young} young PTE(s), cleared → keep: unlock, putback`,
       (s) =>
         setDstPc(
-          putbackLru(
-            updateFolio(
-              s.set(
-                "ptes",
-                s.ptes.map((pte) => (maps(pte, FRAME_B) ? pteMkold(pte) : pte)),
-              ),
-              FRAME_B,
-              folioUnlock,
+          keepLocked(
+            s.set(
+              "ptes",
+              s.ptes.map((pte) => (maps(pte, FRAME_B) ? pteMkold(pte) : pte)),
             ),
             FRAME_B,
           ),
@@ -160,7 +156,7 @@ function checkReferencesStep(s: ScenarioState, setup: Setup): ThreadStep {
     return step(
       "folio_check_references",
       `folio_check_references(${name}): not referenced; not in the swap cache → add_to_swap not modelled: keep`,
-      (s) => setDstPc(putbackLru(updateFolio(s, FRAME_B, folioUnlock), FRAME_B), Shrink.Isolate),
+      (s) => setDstPc(keepLocked(s, FRAME_B), Shrink.Isolate),
     );
   }
   const mapped = s.ptes.some((pte) => maps(pte, FRAME_B));

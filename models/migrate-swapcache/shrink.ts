@@ -74,6 +74,11 @@ export interface ShrinkContext {
   readonly onKeep: Shrink;
 }
 
+/** shrink_folio_list's keep_locked (and activate_locked): folio_unlock, then back on the LRU. */
+export function keepLocked(s: ScenarioState, frame: number): ScenarioState {
+  return putbackLru(updateFolio(s, frame, folioUnlock), frame);
+}
+
 /** folio_putback_lru() on a frame of the state. */
 export function putbackLru(s: ScenarioState, frame: number): ScenarioState {
   return updateFolio(s, frame, folioPutbackLru);
@@ -140,7 +145,7 @@ function freezeStep(s: ScenarioState, ctx: ShrinkContext): ThreadStep {
     return step(
       "__remove_mapping",
       `__remove_mapping(${name}): folio_ref_freeze fails (${why}) → keep_locked: unlock, putback`,
-      (s) => setPc(putbackLru(updateFolio(s, frame, folioUnlock), frame), next),
+      (s) => setPc(keepLocked(s, frame), next),
     );
   }
   return step(

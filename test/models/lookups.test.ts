@@ -5,32 +5,21 @@
  * thread added, and the trace shows the kernel path that got there.
  */
 import { describe, expect, it } from "vitest";
-import {
-  compiledScenarioModel,
-  migrateSwapcacheModel,
-} from "../../models/migrate-swapcache/index.js";
-import { DEFAULTS, type ScenarioParams } from "../../models/migrate-swapcache/params.js";
+import { migrateSwapcacheModel } from "../../models/migrate-swapcache/index.js";
+import { DEFAULTS } from "../../models/migrate-swapcache/params.js";
 import {
   originalData,
   type ScenarioState,
   Swapoff,
   swapinFrame,
 } from "../../models/migrate-swapcache/state.js";
-import { checkLiveness, type Model, search, type Trace } from "../../src/engine/index.js";
+import { checkLiveness, search, type Trace } from "../../src/engine/index.js";
 import { pteFrame, pteKind } from "../../src/kernel/page-table.js";
 import { swapCount } from "../../src/kernel/swap-map.js";
 import { xaLoad, xaMkPointer } from "../../src/kernel/xarray.js";
+import { seedModelChecking, threads } from "./scenario-helpers.js";
 
-function model(params: Partial<ScenarioParams>, property: string) {
-  const m = compiledScenarioModel(migrateSwapcacheModel({ ...DEFAULTS, ...params }));
-  const properties = m.properties.filter((p) => p.name === property);
-  expect(properties.map((p) => p.name)).toEqual([property]);
-  return { ...m, properties } as Model<unknown, unknown>;
-}
-
-const threads = (...names: string[]) => ({
-  threads: new Set(names) as ScenarioParams["threads"],
-});
+const model = seedModelChecking;
 
 const steps = (trace: Trace<unknown> | null, thread: string) =>
   (trace?.steps ?? []).filter((s) => s.thread === thread).map((s) => `${s.name}: ${s.label}`);

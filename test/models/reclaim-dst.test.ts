@@ -7,26 +7,15 @@
  * none when the process is cold.
  */
 import { describe, expect, it } from "vitest";
-import {
-  compiledScenarioModel,
-  migrateSwapcacheModel,
-} from "../../models/migrate-swapcache/index.js";
-import { DEFAULTS, type ScenarioParams } from "../../models/migrate-swapcache/params.js";
+import { migrateSwapcacheModel } from "../../models/migrate-swapcache/index.js";
+import { DEFAULTS } from "../../models/migrate-swapcache/params.js";
 import { type ScenarioState, Shrink } from "../../models/migrate-swapcache/state.js";
-import { checkLiveness, type Model, search } from "../../src/engine/index.js";
+import { checkLiveness, search } from "../../src/engine/index.js";
 import { pteFrame, pteKind, pteSwap } from "../../src/kernel/page-table.js";
 import { swapCount } from "../../src/kernel/swap-map.js";
+import { seedModelChecking, threads } from "./scenario-helpers.js";
 
-function model(params: Partial<ScenarioParams>, property: string) {
-  const m = compiledScenarioModel(migrateSwapcacheModel({ ...DEFAULTS, ...params }));
-  const properties = m.properties.filter((p) => p.name === property);
-  expect(properties.map((p) => p.name)).toEqual([property]);
-  return { ...m, properties } as Model<unknown, unknown>;
-}
-
-const threads = (...names: string[]) => ({
-  threads: new Set(names) as ScenarioParams["threads"],
-});
+const model = seedModelChecking;
 
 describe("reclaim of B (shrink_folio_list)", () => {
   it("the seed's stall is a fair lasso while the process keeps B hot", () => {

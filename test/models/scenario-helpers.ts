@@ -1,6 +1,10 @@
 /** Shared helpers for the scenario tests: building runs and an independent reference BFS. */
 import { Set as ImmSet } from "immutable";
-import { migrateSwapcacheModel } from "../../models/migrate-swapcache/index.js";
+import { expect } from "vitest";
+import {
+  compiledScenarioModel,
+  migrateSwapcacheModel,
+} from "../../models/migrate-swapcache/index.js";
 import {
   DEFAULTS,
   MAPPINGS,
@@ -47,6 +51,22 @@ export const CLASSIC_RAW = {
 export function scenario(params: Partial<ScenarioParams>) {
   return migrateSwapcacheModel({ ...CLASSIC, ...params });
 }
+
+/**
+ * The compiled model of the default scenario (the seed's) with `params`
+ * over it, checking only `property` (which must exist).
+ */
+export function seedModelChecking(params: Partial<ScenarioParams>, property: string) {
+  const m = compiledScenarioModel(migrateSwapcacheModel({ ...DEFAULTS, ...params }));
+  const properties = m.properties.filter((p) => p.name === property);
+  expect(properties.map((p) => p.name)).toEqual([property]);
+  return { ...m, properties } as Model<unknown, unknown>;
+}
+
+/** `--threads` as parameters. */
+export const threads = (...names: string[]) => ({
+  threads: new Set(names) as ScenarioParams["threads"],
+});
 
 /**
  * Shortest distance from an initial state to a state that violates some
