@@ -13,6 +13,8 @@
  * labels) costs about 1 KB per queued state and more time in the garbage
  * collector than listing them twice (see docs/performance.md).
  */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import type { Progress, SearchOptions } from "./bfs.js";
 import type { Slices } from "./drain.js";
 import { collisionProbability } from "./fingerprint.js";
@@ -32,6 +34,25 @@ export interface Found {
 export function memoryInUse(): number {
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
+}
+
+/** V8's full collection, reached without starting node with --expose-gc. */
+let fullGc: (() => void) | null = null;
+
+/**
+ * Whether the memory in use reaches `bound` once garbage is collected.
+ * Checked again after a full collection: what an earlier search of the same
+ * process left behind is garbage that V8 may not have collected yet, and
+ * would otherwise cut the next search at once.
+ */
+export function memoryReaches(bound: number): boolean {
+  if (memoryInUse() < bound) return false;
+  if (fullGc === null) {
+    setFlagsFromString("--expose-gc");
+    fullGc = runInNewContext("gc") as () => void;
+  }
+  fullGc();
+  return memoryInUse() >= bound;
 }
 
 /**
@@ -413,7 +434,7 @@ export abstract class BreadthFirst<S, A, R> {
     // process.memoryUsage() is slow: every 8th time (32768 transitions, a few MB).
     if (
       (this.transitions & 0x7fff) === 0 &&
-      memoryInUse() >= (this.options.maxMemoryBytes ?? Number.POSITIVE_INFINITY)
+      memoryReaches(this.options.maxMemoryBytes ?? Number.POSITIVE_INFINITY)
     ) {
       return "max-memory";
     }
