@@ -10,6 +10,7 @@
  * nothing. Loads only: a store would also dirty the page.
  */
 
+import type { ThreadDecl } from "../../src/declared/model.js";
 import { stepTable } from "../../src/declared/steps.js";
 import { pteKind, pteMkyoung, pteYoung } from "../../src/kernel/page-table.js";
 import type { ScenarioState, Setup } from "./state.js";
@@ -31,3 +32,11 @@ export function accessSteps(s: ScenarioState): ThreadStep[] {
   });
   return steps;
 }
+
+/** Stateless: its steps read the PTEs only, so the PTEs are its own part. */
+export const accessThread: ThreadDecl<ScenarioState> = {
+  name: "access",
+  own: "ptes",
+  table: ACCESS_STEPS,
+  steps: accessSteps,
+};

@@ -22,91 +22,52 @@ import {
   type ThreadDecl,
 } from "../../src/declared/model.js";
 import { declaredView, type ViewSource } from "../../src/kernel/declared-view.js";
-import type { Hold, LookupView } from "../../src/kernel/view.js";
-import { ACCESS_STEPS, accessSteps } from "./access.js";
+import type { Hold } from "../../src/kernel/view.js";
+import { accessThread } from "./access.js";
 import { boundedSpin } from "./bounded-spin.js";
 import { folioObjects, pteObjects, threadFootprints } from "./footprint.js";
 import { migrateHolds, migrateThread } from "./migrate.js";
 import type { ScenarioParams } from "./params.js";
-import { RECLAIM_STEPS, reclaimSteps } from "./reclaim.js";
-import { RECLAIM_DST_STEPS, reclaimDstSteps } from "./reclaim-dst.js";
-import { REUSE_STEPS, reuseSteps } from "./reuse.js";
+import { reclaimHolds, reclaimThread } from "./reclaim.js";
+import { reclaimDstThread } from "./reclaim-dst.js";
+import { reuseThread } from "./reuse.js";
 import {
-  FRAME_A,
   initialStates,
   makeSetup,
   originalData,
-  Reclaim,
   SCENARIO_STATE,
   type ScenarioState,
   type Setup,
-  Shrink,
-  Swapin,
 } from "./state.js";
 import { frameName } from "./step.js";
-import { SWAPIN_STEPS, swapinSteps } from "./swapin.js";
+import { swapinHolds, swapinLookups, swapinPending, swapinThreads } from "./swapin.js";
 import { scenarioVariables } from "./view.js";
 import { pteWalks } from "./walks.js";
-import { WRITEBACK_STEPS, writebackSteps } from "./writeback.js";
+import { writebackThread } from "./writeback.js";
 
 type Fields = typeof SCENARIO_STATE.fields;
 
+/** The threads of the configuration, each declared in its module, in the reports' order. */
 function threads(setup: Setup): ThreadDecl<ScenarioState>[] {
-  const { threads } = setup.params;
-  const defs: ThreadDecl<ScenarioState>[] = [];
-  if (setup.swapCache) {
-    defs.push(
-      {
-        name: "reclaim",
-        own: "reclaim",
-        table: RECLAIM_STEPS,
-        steps: (s) => reclaimSteps(s, setup),
-        unfinished: (s) => s.reclaim.pc !== Reclaim.Done,
-      },
-      // Idle unless a write is in flight: never the cause of a deadlock.
-      { name: "writeback", own: "writebackDone", table: WRITEBACK_STEPS, steps: writebackSteps },
-    );
-  }
-  defs.push(migrateThread(setup));
-  setup.swapinNames.forEach((name, t) => {
-    defs.push({
-      name,
-      own: ["swapins", t],
-      table: SWAPIN_STEPS,
-      steps: (s) => swapinSteps(s, setup, t),
-      unfinished: (s) => s.swapins.get(t)!.pc !== Swapin.Done,
-    });
-  });
-  if (threads.has("reclaim-dst")) {
-    defs.push({
-      name: "reclaim-dst",
-      own: "reclaimDst",
-      table: RECLAIM_DST_STEPS,
-      steps: (s) => reclaimDstSteps(s, setup),
-      // Waiting for B to reach the LRU is idling, not being stuck.
-      unfinished: (s) => s.reclaimDst.pc !== Shrink.Isolate && s.reclaimDst.pc !== Shrink.Done,
-    });
-  }
-  for (const walk of pteWalks(setup)) {
-    defs.push({
-      name: walk.name,
-      own: walk.name,
-      table: walk.table,
-      steps: (s) => walk.steps(s, setup),
-      unfinished: (s) => s[walk.name].pc !== walk.done,
-    });
-  }
-  if (threads.has("reuse")) {
-    defs.push({ name: "reuse", own: "reuseDone", table: REUSE_STEPS, steps: reuseSteps });
-  }
-  if (setup.swapCache && setup.params.access === "hot") {
-    // Stateless: its steps read the PTEs only.
-    defs.push({ name: "access", own: "ptes", table: ACCESS_STEPS, steps: accessSteps });
-  }
-  return defs;
+  const { threads, access } = setup.params;
+  return [
+    ...(setup.swapCache ? [reclaimThread(setup), writebackThread] : []),
+    migrateThread(setup),
+    ...swapinThreads(setup),
+    ...(threads.has("reclaim-dst") ? [reclaimDstThread(setup)] : []),
+    ...pteWalks(setup).map(
+      (walk): ThreadDecl<ScenarioState> => ({
+        name: walk.name,
+        own: walk.name,
+        table: walk.table,
+        steps: (s) => walk.steps(s, setup),
+        unfinished: (s) => s[walk.name].pc !== walk.done,
+      }),
+    ),
+    ...(threads.has("reuse") ? [reuseThread] : []),
+    ...(setup.swapCache && access === "hot" ? [accessThread] : []),
+  ];
 }
-
-const IN_RCU: ReadonlySet<Swapin> = new Set([Swapin.Load, Swapin.TryGet, Swapin.Reload]);
 
 /**
  * The kernel objects (declaredView) beyond what the state's kinds say: the
@@ -117,22 +78,6 @@ function scenarioView(model: ViewSource<Fields>, setup: Setup) {
   const walks = pteWalks(setup);
   const ref = (thread: string, t: { hasRef: boolean; folio: number }): Hold[] =>
     t.hasRef ? [{ thread, frame: t.folio, what: "a reference to" }] : [];
-  const reclaimHolds = (s: ScenarioState): Hold[] =>
-    s.reclaim.pc < Reclaim.Done && s.reclaim.pc !== Reclaim.Free
-      ? [{ thread: "reclaim", frame: FRAME_A, what: "the isolation reference to" }]
-      : [];
-  const swapinLookup = (s: ScenarioState, thread: string, i: number): LookupView => ({
-    thread,
-    inRcu: () => IN_RCU.has(s.swapins.get(i)!.pc),
-    faulting: () => {
-      const me = s.swapins.get(i)!;
-      return !(me.pc === Swapin.Done || (me.pc === Swapin.Fault && me.page < 0));
-    },
-    where: () => {
-      const me = s.swapins.get(i)!;
-      return IN_RCU.has(me.pc) ? `slot ${me.index}` : `pte ${me.page}`;
-    },
-  });
   return declaredView(model, {
     frameName,
     cache: {
@@ -143,7 +88,7 @@ function scenarioView(model: ViewSource<Fields>, setup: Setup) {
     },
     expectedData: (_, j) => originalData(j),
     holds: [
-      ...setup.swapinNames.map((t, i) => (s: ScenarioState) => ref(t, s.swapins.get(i)!)),
+      ...swapinHolds(setup),
       migrateHolds,
       reclaimHolds,
       ...walks.map((w) => (s: ScenarioState) => ref(w.name, s[w.name])),
@@ -151,7 +96,7 @@ function scenarioView(model: ViewSource<Fields>, setup: Setup) {
     // Reclaim's allocation and add_to_swap_cache, and __delete_from_swap_cache
     // and put_swap_folio, are each one step here; a swap-in between
     // swapcache_prepare and add_to_swap_cache owns its entry's cache bit.
-    pending: (s) => s.swapins.filter((t) => t.pc === Swapin.AddToCache).map((t) => t.index),
+    pending: swapinPending,
     // A VmBug with a slot is __delete_from_swap_cache's; any other is a BUG_ON.
     bug: (s) => (s.bug === null || s.bug.index >= 0 ? null : s.bug.what),
     deleteAssertion: (s) =>
@@ -159,7 +104,7 @@ function scenarioView(model: ViewSource<Fields>, setup: Setup) {
         ? null
         : `${s.bug.what}: slot ${s.bug.index} did not hold the folio (VM_BUG_ON_PAGE)`,
     lookups: (s) => [
-      ...setup.swapinNames.map((t, i) => swapinLookup(s, t, i)),
+      ...swapinLookups(s, setup),
       ...walks.map((w) => ({
         thread: w.name,
         inRcu: () => w.inRcu.has(s[w.name].pc),

@@ -23,6 +23,7 @@
  * gives up, see shrink.ts).
  */
 
+import type { ThreadDecl } from "../../src/declared/model.js";
 import { stepTable } from "../../src/declared/steps.js";
 import { folioIsolateLru, folioPutMany, folioTest } from "../../src/kernel/folio.js";
 import {
@@ -197,4 +198,15 @@ function unmapStep(s: ScenarioState, setup: Setup): ThreadStep {
     const s2 = updateFolio(s1.set("ptes", ptes), FRAME_B, (f) => folioPutMany(f, unmapped));
     return setDstPc(s2, Shrink.Freeze);
   });
+}
+
+export function reclaimDstThread(setup: Setup): ThreadDecl<ScenarioState> {
+  return {
+    name: "reclaim-dst",
+    own: "reclaimDst",
+    table: RECLAIM_DST_STEPS,
+    steps: (s) => reclaimDstSteps(s, setup),
+    // Waiting for B to reach the LRU is idling, not being stuck.
+    unfinished: (s) => s.reclaimDst.pc !== Shrink.Isolate && s.reclaimDst.pc !== Shrink.Done,
+  };
 }

@@ -3,6 +3,7 @@
  * PTE-mapped anonymous folio A, as in the left column of the seed's table.
  */
 
+import type { ThreadDecl } from "../../src/declared/model.js";
 import { stepTable } from "../../src/declared/steps.js";
 import {
   folioClear,
@@ -15,6 +16,7 @@ import {
 } from "../../src/kernel/folio.js";
 import { pteFrame, pteKind, ptePage, pteSwap } from "../../src/kernel/page-table.js";
 import { swapAllocCluster, swapDuplicate } from "../../src/kernel/swap-map.js";
+import type { Hold } from "../../src/kernel/view.js";
 import { xaMkPointer, xaStoreRange } from "../../src/kernel/xarray.js";
 import { putbackLru, type SHRINK_STEPS, shrinkSteps } from "./shrink.js";
 import {
@@ -196,3 +198,20 @@ export const RECLAIM_AT: Record<Reclaim, string> = {
   [Reclaim.Free]: "freeing A (shrink_folio_list)",
   [Reclaim.Done]: "done",
 };
+
+export function reclaimThread(setup: Setup): ThreadDecl<ScenarioState> {
+  return {
+    name: "reclaim",
+    own: "reclaim",
+    table: RECLAIM_STEPS,
+    steps: (s) => reclaimSteps(s, setup),
+    unfinished: (s) => s.reclaim.pc !== Reclaim.Done,
+  };
+}
+
+/** What reclaim holds: A's isolation reference, until pageout puts A back or the freeing path takes it over. */
+export function reclaimHolds(s: ScenarioState): Hold[] {
+  return s.reclaim.pc < Reclaim.Done && s.reclaim.pc !== Reclaim.Free
+    ? [{ thread: "reclaim", frame: FRAME_A, what: "the isolation reference to" }]
+    : [];
+}

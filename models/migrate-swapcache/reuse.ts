@@ -11,6 +11,7 @@
  * a second swap entry in the model.
  */
 import { List } from "immutable";
+import type { ThreadDecl } from "../../src/declared/model.js";
 import { stepTable } from "../../src/declared/steps.js";
 import { folioAlloc, MAPPING, PG } from "../../src/kernel/folio.js";
 import { FRAME_B, recycledData, type ScenarioState, type Setup } from "./state.js";
@@ -53,3 +54,10 @@ export function reuseSteps(s: ScenarioState): ThreadStep[] {
   });
   return steps;
 }
+
+export const reuseThread: ThreadDecl<ScenarioState> = {
+  name: "reuse",
+  own: "reuseDone",
+  table: REUSE_STEPS,
+  steps: reuseSteps,
+};

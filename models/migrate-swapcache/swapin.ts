@@ -19,6 +19,7 @@
  */
 
 import { List } from "immutable";
+import type { ThreadDecl } from "../../src/declared/model.js";
 import { stepTable } from "../../src/declared/steps.js";
 import { forNames } from "../../src/declared/tracker.js";
 import {
@@ -42,6 +43,7 @@ import {
   pteSwapOffset,
 } from "../../src/kernel/page-table.js";
 import { EEXIST, swapcachePrepare, swapFree } from "../../src/kernel/swap-map.js";
+import type { Hold, LookupView } from "../../src/kernel/view.js";
 import { xaIsPointer, xaLoad, xaMkPointer, xaStore, xaToPointer } from "../../src/kernel/xarray.js";
 import { describeEntry } from "./describe.js";
 import {
@@ -516,3 +518,45 @@ export const SWAPIN_AT: Record<Swapin, string> = {
   [Swapin.Unlock]: "next folio_unlock",
   [Swapin.Done]: "done",
 };
+
+/** The swap-in threads, one per name of the configuration. */
+export function swapinThreads(setup: Setup): ThreadDecl<ScenarioState>[] {
+  return setup.swapinNames.map((name, t) => ({
+    name,
+    own: ["swapins", t] as const,
+    table: SWAPIN_STEPS,
+    steps: (s: ScenarioState) => swapinSteps(s, setup, t),
+    unfinished: (s: ScenarioState) => s.swapins.get(t)!.pc !== Swapin.Done,
+  }));
+}
+
+/** What swap-in `t` holds: the reference its lookup took, until the mapping owns it or it is put. */
+export function swapinHolds(setup: Setup): ((s: ScenarioState) => Hold[])[] {
+  return setup.swapinNames.map((thread, t) => (s: ScenarioState) => {
+    const me = s.swapins.get(t)!;
+    return me.hasRef ? [{ thread, frame: me.folio, what: "a reference to" }] : [];
+  });
+}
+
+const IN_RCU: ReadonlySet<Swapin> = new Set([Swapin.Load, Swapin.TryGet, Swapin.Reload]);
+
+/** Each swap-in as a lookup (the progress properties): in the RCU loop, faulting, where. */
+export function swapinLookups(s: ScenarioState, setup: Setup): LookupView[] {
+  return setup.swapinNames.map((thread, t) => ({
+    thread,
+    inRcu: () => IN_RCU.has(s.swapins.get(t)!.pc),
+    faulting: () => {
+      const me = s.swapins.get(t)!;
+      return !(me.pc === Swapin.Done || (me.pc === Swapin.Fault && me.page < 0));
+    },
+    where: () => {
+      const me = s.swapins.get(t)!;
+      return IN_RCU.has(me.pc) ? `slot ${me.index}` : `pte ${me.page}`;
+    },
+  }));
+}
+
+/** The slots whose cache bit a swap-in owns between swapcache_prepare and add_to_swap_cache. */
+export function swapinPending(s: ScenarioState): Iterable<number> {
+  return s.swapins.filter((t) => t.pc === Swapin.AddToCache).map((t) => t.index);
+}

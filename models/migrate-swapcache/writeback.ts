@@ -4,6 +4,7 @@
  * submission, which is what lets migration's folio_wait_writeback pass.
  */
 
+import type { ThreadDecl } from "../../src/declared/model.js";
 import { stepTable } from "../../src/declared/steps.js";
 import { folioClear, folioTest } from "../../src/kernel/folio.js";
 import { FRAME_A, type ScenarioState, type Setup } from "./state.js";
@@ -22,3 +23,11 @@ export function writebackSteps(s: ScenarioState): ThreadStep[] {
     ),
   ];
 }
+
+/** The thread: idle unless a write is in flight, so never the cause of a deadlock. */
+export const writebackThread: ThreadDecl<ScenarioState> = {
+  name: "writeback",
+  own: "writebackDone",
+  table: WRITEBACK_STEPS,
+  steps: writebackSteps,
+};

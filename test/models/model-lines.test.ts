@@ -20,7 +20,7 @@ interface Row {
 /** Over 10 % today (share of "other" lines, rounded up): must not grow. */
 const OVER: Readonly<Record<string, number>> = {
   // Footprints for --por, the variables, what the view needs beyond the state's kinds.
-  "migrate-swapcache": 0.18,
+  "migrate-swapcache": 0.16,
 };
 
 const rows = (layerModels() as string[]).map((dir) => countModel(dir) as Row);
