@@ -29,7 +29,7 @@ import { folioObjects, pteObjects, threadFootprints } from "./footprint.js";
 import { migrateHolds, migrateThread } from "./migrate.js";
 import type { ScenarioParams } from "./params.js";
 import { reclaimHolds, reclaimThread } from "./reclaim.js";
-import { reclaimDstThread } from "./reclaim-dst.js";
+import { reclaimDstHolds, reclaimDstThread } from "./reclaim-dst.js";
 import { reuseThread } from "./reuse.js";
 import {
   initialStates,
@@ -91,6 +91,7 @@ function scenarioView(model: ViewSource<Fields>, setup: Setup) {
       ...swapinHolds(setup),
       migrateHolds,
       reclaimHolds,
+      ...(setup.params.threads.has("reclaim-dst") ? [reclaimDstHolds] : []),
       ...walks.map((w) => (s: ScenarioState) => ref(w.name, s[w.name])),
     ],
     // Reclaim's allocation and add_to_swap_cache, and __delete_from_swap_cache
@@ -123,7 +124,7 @@ const FOOTPRINT_OBJECTS: Partial<Record<KernelObject, (setup: Setup) => readonly
   ptes: (setup) => pteObjects(setup),
   holds: (setup) => [
     ...setup.swapinNames.map((t) => `${t}.ref`),
-    ...["migrate", "reclaim", "swapoff", "zap", "mincore"],
+    ...["migrate", "reclaim", "reclaim-dst", "swapoff", "zap", "mincore"],
   ],
   bug: () => ["bug"],
   swap: () => ["swap"],

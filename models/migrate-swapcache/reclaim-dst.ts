@@ -37,6 +37,7 @@ import {
   pteYoung,
 } from "../../src/kernel/page-table.js";
 import { swapDuplicate } from "../../src/kernel/swap-map.js";
+import type { Hold } from "../../src/kernel/view.js";
 import { keepLocked, SHRINK_STEPS, shrinkSteps } from "./shrink.js";
 import {
   FRAME_B,
@@ -209,4 +210,18 @@ export function reclaimDstThread(setup: Setup): ThreadDecl<ScenarioState> {
     // Waiting for B to reach the LRU is idling, not being stuck.
     unfinished: (s) => s.reclaimDst.pc !== Shrink.Isolate && s.reclaimDst.pc !== Shrink.Done,
   };
+}
+
+/**
+ * What reclaim of B holds: the isolation reference from folio_isolate_lru
+ * until B goes back on the LRU or __remove_mapping freezes it away.
+ */
+export function reclaimDstHolds(s: ScenarioState): Hold[] {
+  const pc = s.reclaimDst.pc;
+  return pc === Shrink.Trylock ||
+    pc === Shrink.CheckReferences ||
+    pc === Shrink.Unmap ||
+    pc === Shrink.Freeze
+    ? [{ thread: "reclaim-dst", frame: FRAME_B, what: "the isolation reference to" }]
+    : [];
 }
